@@ -1,5 +1,14 @@
+export * from './batching.js';
+export * from './chunked-value.js';
+export * from './entry-validation.js';
 export * from './errors.js';
+export { toJsonValue, type JsonValue } from './json-value.js';
 export * from './key-schema.js';
 export * from './kv-namespace.js';
 export * from './limits.js';
+export * from './list-all-keys.js';
+export * from './observed-transport.js';
+export * from './record-codec.js';
+export * from './score-encoding.js';
+export * from './sorted-set.js';
 export * from './transport.js';

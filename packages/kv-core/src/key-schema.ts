@@ -62,9 +62,23 @@ export class KeySchema {
   }
 
   #join(table: string, parts: readonly string[]): string {
+    assertTableName(table);
     const escapedParts = parts.map(escapeKeyPart);
     return [`${this.#escapedPrefix}${table}`, ...escapedParts].join(PART_SEPARATOR);
   }
+}
+
+/**
+ * Table names are not escaped because they come from code, so one containing the separator would
+ * let the tables of two key prefixes overlap.
+ */
+function assertTableName(table: string): void {
+  if (!table.includes(PART_SEPARATOR)) return;
+
+  throw new CfkvError('INVALID_ARGUMENT', `Table name "${table}" must not contain ":".`, {
+    table,
+    field: 'table',
+  });
 }
 
 /** Throws KEY_TOO_LARGE, naming `field` and both sizes, when `key` is over 512 UTF-8 bytes. */

@@ -4,6 +4,8 @@ export const MAX_VALUE_BYTES = 25 * 1024 * 1024;
 export const MAX_METADATA_BYTES = 1024;
 export const MAX_LIST_LIMIT = 1000;
 export const MAX_BULK_GET_KEYS = 100;
+/** Total size of the values one bulk get may return; Miniflare 4 and the KV binding return 413 past it. */
+export const MAX_BULK_GET_BYTES = 25 * 1024 * 1024;
 export const MAX_BULK_WRITE_PAIRS = 10_000;
 export const MAX_BULK_WRITE_BYTES = 100 * 1000 * 1000;
 export const MAX_BULK_DELETE_KEYS = 10_000;
