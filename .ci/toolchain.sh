@@ -2,7 +2,7 @@
 # Puts Node.js 22.13+ and pnpm first on PATH. The system Node is used when it is new enough;
 # otherwise Node 22 is installed from the `node` npm package into a cache folder, since these
 # machines ship an older Node and no version manager.
-set -euo pipefail
+# Sourced by .ci/run and by developers, so it sets no shell options of its own.
 
 tools_dir="${CFKV_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cfkv-tools}"
 pnpm_version="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' package.json)"
