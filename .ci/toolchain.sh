@@ -5,7 +5,8 @@
 # Sourced by .ci/run and by developers, so it sets no shell options of its own.
 
 tools_dir="${CFKV_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cfkv-tools}"
-pnpm_version="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' package.json)"
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+pnpm_version="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$repo_root/package.json")"
 
 node_is_recent() {
   "$1" -e 'const [major, minor] = process.versions.node.split(".").map(Number);
