@@ -1,0 +1,56 @@
+import { TABLE_THREADS } from '@mastra/core/storage';
+import type { StoreContext } from '../../store-context.js';
+import type { MessageOrder } from './message-order.js';
+import { deleteMessageRecords, readMessages, type StoredMessage } from './message-records.js';
+import type { ThreadIndex } from './thread-index.js';
+import { readThread, threadKey } from './thread-records.js';
+import { setThreadsUpdatedAt } from './thread-timestamps.js';
+
+/**
+ * Deletes messages by id: order entries first, then records, then the updatedAt of their
+ * threads is set to now. Ids that do not exist are ignored.
+ */
+export async function deleteMessages(
+  context: StoreContext,
+  order: MessageOrder,
+  threadIndex: ThreadIndex,
+  messageIds: readonly string[],
+): Promise<void> {
+  if (messageIds.length === 0) return;
+  const ids = [...new Set(messageIds)];
+  const records = await readMessages(context, ids);
+  const existing = records.filter((record): record is StoredMessage => record !== null);
+
+  await order.remove(existing);
+  await deleteMessageRecords(context, ids);
+  const now = new Date();
+  const threads = new Map(existing.map((message) => [message.threadId, now]));
+  await setThreadsUpdatedAt(context, threadIndex, threads);
+}
+
+/**
+ * Deletes a thread with every message and index key of it: order entries first, then the
+ * messages that still belong to the thread, then the thread's index entries and record. A
+ * missing thread still loses any messages filed under its id.
+ */
+export async function deleteThread(
+  context: StoreContext,
+  order: MessageOrder,
+  threadIndex: ThreadIndex,
+  threadId: string,
+): Promise<void> {
+  const thread = await readThread(context, threadId);
+  const entries = await order.set.range(threadId, { direction: 'asc' });
+  const records = await readMessages(
+    context,
+    entries.map((entry) => entry.member),
+  );
+  const ownIds = records
+    .filter((record): record is StoredMessage => record?.threadId === threadId)
+    .map((record) => record.id);
+
+  await order.removeThread(threadId);
+  await deleteMessageRecords(context, ownIds);
+  if (thread !== null) await threadIndex.removeThread(thread.resourceId, threadId);
+  await context.transport.delete(TABLE_THREADS, threadKey(context, threadId));
+}

@@ -1,0 +1,136 @@
+import { SortedSet, type SortedSetEntry } from '@cfkv/core';
+import { TABLE_THREADS } from '@mastra/core/storage';
+import type { StoreContext } from '../../store-context.js';
+import type { StoredThread } from './thread-records.js';
+
+export type ThreadOrderField = 'createdAt' | 'updatedAt';
+
+/**
+ * The threads of each resource, ordered by createdAt and by updatedAt. Each is a sorted set
+ * owned by the resource id, with the thread id as member; the thread record stays the truth,
+ * so an entry whose record moved on is skipped when read.
+ */
+export class ThreadIndex {
+  readonly #sets: Record<ThreadOrderField, SortedSet>;
+
+  constructor(context: StoreContext) {
+    const options = {
+      transport: context.transport,
+      keys: context.keys,
+      table: TABLE_THREADS,
+      ownerField: 'resourceId',
+      memberField: 'threadId',
+    };
+    this.#sets = {
+      createdAt: new SortedSet({ ...options, index: THREAD_INDEXES.createdAt }),
+      updatedAt: new SortedSet({ ...options, index: THREAD_INDEXES.updatedAt }),
+    };
+  }
+
+  set(field: ThreadOrderField): SortedSet {
+    return this.#sets[field];
+  }
+
+  async add(thread: StoredThread): Promise<void> {
+    await Promise.all(
+      FIELDS.map((field) => this.#sets[field].add(thread.resourceId, [entryOf(thread, field)])),
+    );
+  }
+
+  /**
+   * Moves the entries of a thread whose resource or timestamps changed: the new entries are
+   * written before the old ones are deleted, so a concurrent reader always finds the thread.
+   */
+  async move(previous: StoredThread | null, next: StoredThread): Promise<void> {
+    const changed = FIELDS.filter(
+      (field) => previous === null || !sameEntry(previous, next, field),
+    );
+    await Promise.all(
+      changed.map((field) => this.#sets[field].add(next.resourceId, [entryOf(next, field)])),
+    );
+    if (previous === null) return;
+
+    await Promise.all(
+      changed.map((field) =>
+        this.#sets[field].remove(previous.resourceId, [entryOf(previous, field)]),
+      ),
+    );
+  }
+
+  /**
+   * Deletes entries that a read found older than their thread's record. Concurrent updates of
+   * one thread each add an updatedAt entry and only the record's survives as truth; an entry
+   * older than the record is stale even when the record read was itself stale, so this never
+   * deletes a current entry.
+   */
+  async removeSuperseded(
+    field: ThreadOrderField,
+    resourceId: string,
+    pairs: readonly { entry: SortedSetEntry; thread: StoredThread | null }[],
+  ): Promise<void> {
+    const superseded = pairs
+      .filter(({ entry, thread }) => isSuperseded(entry, thread, resourceId, field))
+      .map(({ entry }) => entry);
+    if (superseded.length > 0) await this.#sets[field].remove(resourceId, superseded);
+  }
+
+  /**
+   * Removes every entry of `threadId` under `resourceId`, including entries left behind by
+   * concurrent updates, by reading the resource's sets.
+   */
+  async removeThread(resourceId: string, threadId: string): Promise<void> {
+    for (const field of FIELDS) {
+      const entries = await this.#sets[field].range(resourceId, { direction: 'asc' });
+      const own = entries.filter((entry) => entry.member === threadId);
+      if (own.length > 0) await this.#sets[field].remove(resourceId, own);
+    }
+  }
+}
+
+export const THREAD_INDEXES: Record<ThreadOrderField, string> = {
+  createdAt: 'threads-by-created',
+  updatedAt: 'threads-by-updated',
+};
+
+const FIELDS: readonly ThreadOrderField[] = ['createdAt', 'updatedAt'];
+
+export function entryOf(thread: StoredThread, field: ThreadOrderField): SortedSetEntry {
+  return {
+    member: thread.id,
+    score: new Date(thread[field]).getTime(),
+    tiebreak: thread.orderTiebreak,
+  };
+}
+
+/** True when `entry` still describes `thread`; a stale entry is skipped by readers. */
+export function entryMatchesThread(
+  entry: SortedSetEntry,
+  thread: StoredThread | null,
+  resourceId: string,
+  field: ThreadOrderField,
+): thread is StoredThread {
+  if (thread === null || thread.resourceId !== resourceId) return false;
+  const current = entryOf(thread, field);
+  return current.score === entry.score && current.tiebreak === entry.tiebreak;
+}
+
+function isSuperseded(
+  entry: SortedSetEntry,
+  thread: StoredThread | null,
+  resourceId: string,
+  field: ThreadOrderField,
+): boolean {
+  if (thread === null || thread.id !== entry.member || thread.resourceId !== resourceId)
+    return false;
+  return entry.score < entryOf(thread, field).score;
+}
+
+function sameEntry(previous: StoredThread, next: StoredThread, field: ThreadOrderField): boolean {
+  const before = entryOf(previous, field);
+  const after = entryOf(next, field);
+  return (
+    previous.resourceId === next.resourceId &&
+    before.score === after.score &&
+    before.tiebreak === after.tiebreak
+  );
+}

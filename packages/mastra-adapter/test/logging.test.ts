@@ -1,0 +1,92 @@
+import { BindingTransport } from '@cfkv/binding';
+import { createMiniflareKv, FaultTransport, randomPrefix, type MiniflareKv } from '@cfkv/testing';
+import { CfkvError } from '@cfkv/core';
+import { ConsoleLogger } from '@mastra/core/logger';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CloudflareStore, STORE_TABLES } from '../src/index.js';
+
+const SECRET_TEXT = 'private-message-text-7a1d';
+const SECRET_TOKEN = 'secret-api-token-93bd';
+
+function captureLogger() {
+  const logger = new ConsoleLogger({ level: 'debug' });
+  const lines: string[] = [];
+  for (const level of ['debug', 'info', 'warn', 'error'] as const) {
+    vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => {
+      lines.push(JSON.stringify(args));
+    });
+  }
+  // Mastra hands each component a child logger; the children write to the same capture.
+  const withChild = logger as unknown as { child?: () => unknown };
+  if (typeof withChild.child === 'function') vi.spyOn(withChild, 'child').mockReturnValue(logger);
+  return { logger, lines };
+}
+
+describe('binding: logging', () => {
+  let kv: MiniflareKv;
+  beforeAll(async () => {
+    kv = await createMiniflareKv(STORE_TABLES);
+  });
+  afterAll(async () => {
+    await kv.dispose();
+  });
+
+  it('memory methods: log ids and counts, never content', async () => {
+    const store = new CloudflareStore({ bindings: kv.namespaces, keyPrefix: randomPrefix('log') });
+    const { logger, lines } = captureLogger();
+    store.__setLogger(logger);
+    const memory = store.stores.memory;
+    const createdAt = new Date();
+
+    await memory.saveThread({
+      thread: { id: 't1', resourceId: 'r1', title: SECRET_TEXT, createdAt, updatedAt: createdAt },
+    });
+    await memory.saveMessages({
+      messages: [
+        {
+          id: 'm1',
+          threadId: 't1',
+          resourceId: 'r1',
+          role: 'user',
+          createdAt,
+          content: { format: 2, parts: [{ type: 'text', text: SECRET_TEXT }] },
+        },
+      ],
+    });
+    await memory.listMessages({ threadId: 't1' });
+    await memory.updateResource({ resourceId: 'r1', workingMemory: SECRET_TEXT });
+    await memory.getThreadById({ threadId: '' }).catch(() => undefined);
+
+    expect(lines.some((line) => line.includes('SAVE_MESSAGES'))).toBe(true);
+    expect(lines.some((line) => line.includes('t1'))).toBe(true);
+    expect(lines.filter((line) => line.includes(SECRET_TEXT))).toEqual([]);
+  });
+
+  it('failures: logs and errors carry no token', async () => {
+    const failing = new FaultTransport(new BindingTransport({ namespaces: kv.namespaces }), {
+      failOn: () => new CfkvError('AUTHENTICATION_FAILED', 'KV answered 401.', { status: 401 }),
+    });
+    const store = new CloudflareStore({ transport: failing, keyPrefix: randomPrefix('log') });
+    const { logger, lines } = captureLogger();
+    store.__setLogger(logger);
+
+    const error = await store.stores.memory
+      .listMessages({ threadId: 't1' })
+      .catch((caught: unknown) => caught);
+    const missingAccount = (() => {
+      try {
+        return new CloudflareStore({ accountId: '', apiToken: SECRET_TOKEN });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+
+    expect(error).toBeInstanceOf(Error);
+    expect(lines.some((line) => line.includes('LIST_MESSAGES'))).toBe(true);
+    expect(missingAccount).toBeInstanceOf(CfkvError);
+    expect((missingAccount as CfkvError).field).toBe('accountId');
+    for (const text of [...lines, JSON.stringify(error), String(missingAccount)]) {
+      expect(text).not.toContain(SECRET_TOKEN);
+    }
+  });
+});
