@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import { failedRules, failedSteps, runBenchmark } from './benchmark.js';
+import { measureBundles, type BundleReport } from './bundle-sizes.js';
+import { parseCliArguments, USAGE, type CliArguments } from './cli-arguments.js';
+import { formatJsonReport } from './report-json.js';
+import { formatReport } from './report-table.js';
+import { bindingTarget, moduleTarget, restTarget, type StoreTarget } from './store-targets.js';
+
+const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+async function main(): Promise<number> {
+  const options = parseCliArguments(process.argv.slice(2));
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  const results = await runBenchmark({
+    targets: selectTargets(options),
+    scales: options.scales,
+    onRun: (target, scale) => process.stderr.write(`bench: ${target} at scale ${scale}\n`),
+  });
+  const bundles = options.skipBundle ? undefined : measureBundles(REPOSITORY_ROOT);
+  const failures = [...failedRules(results), ...failedSteps(results), ...bundleFailures(bundles)];
+
+  const report = options.json
+    ? formatJsonReport(results, bundles, failures)
+    : formatReport(results, bundles, failures);
+  process.stdout.write(`${report}\n`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+function selectTargets(options: CliArguments): StoreTarget[] {
+  const byName = { binding: bindingTarget, rest: restTarget };
+  // pnpm runs the script in this package's folder; INIT_CWD is where the user typed the command.
+  const baseDirectory = process.env.INIT_CWD ?? process.cwd();
+  return [
+    ...options.transports.map((name) => byName[name]),
+    ...options.stores.map((path) => moduleTarget(path, baseDirectory)),
+  ];
+}
+
+function bundleFailures(bundles: BundleReport | undefined): string[] {
+  if (bundles === undefined) return [];
+  if (bundles.workerError !== undefined) {
+    return [`Worker bundle could not be measured: ${bundles.workerError}`];
+  }
+  if (bundles.workerHasRestClient) {
+    return ['bundle: the bindings-mode Worker bundle contains the REST client'];
+  }
+  return [];
+}
+
+main().then(
+  (exitCode) => {
+    process.exitCode = exitCode;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);
