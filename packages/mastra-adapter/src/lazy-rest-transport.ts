@@ -79,7 +79,12 @@ export class LazyRestTransport implements Transport {
 
   async #load(): Promise<Transport> {
     const { RestTransport } = (await import(/* @vite-ignore */ REST_MODULE)) as RestModule;
-    const { id: _id, keyPrefix: _keyPrefix, ...restOptions } = this.#options;
+    const {
+      id: _id,
+      keyPrefix: _keyPrefix,
+      threadTouchIntervalMs: _threadTouchIntervalMs,
+      ...restOptions
+    } = this.#options;
     const transport = new RestTransport(restOptions);
     await transport.init(this.#tables);
     return transport;

@@ -1,4 +1,5 @@
 import { CfkvError, type KVNamespaceLike, type Transport } from '@cfkv/core';
+import type { RestTransportOptions } from '@cfkv/rest';
 import {
   TABLE_MESSAGES,
   TABLE_RESOURCES,
@@ -66,18 +67,11 @@ export interface BindingStoreOptions extends CommonStoreOptions {
   bindings: Record<string, KVNamespaceLike>;
 }
 
-export interface RestStoreOptions extends CommonStoreOptions {
-  /** Cloudflare account id. */
-  accountId: string;
-  /** Cloudflare API token with Workers KV Storage edit rights. Never logged. */
-  apiToken: string;
-  /** Namespaces are titled `{namespacePrefix}{table}` and created when missing. Default `''`. */
-  namespacePrefix?: string;
-  /** Cloudflare API base URL. Default `https://api.cloudflare.com/client/v4`. */
-  baseUrl?: string;
-  /** The fetch used for REST calls. Default the global `fetch`. */
-  fetch?: typeof fetch;
-}
+/**
+ * Cloudflare REST API options, as `@cfkv/rest`'s RestTransport takes them: `accountId`, `apiToken`,
+ * `namespacePrefix`, `baseUrl`, `fetch`, and the retry, timeout and concurrency settings.
+ */
+export interface RestStoreOptions extends CommonStoreOptions, RestTransportOptions {}
 
 export interface TransportStoreOptions extends CommonStoreOptions {
   /** Any cfkv transport, used as given (tests, benchmarks, custom transports). */
