@@ -5,16 +5,31 @@ const PART_SEPARATOR = ':';
 const textEncoder = new TextEncoder();
 
 /**
- * Escapes one key part so that it contains no `:` and no bare `%`. Because the escaping is
- * injective and the separator never survives it, no id can form another record's key or
- * become the prefix of another record's keys.
+ * Characters escaped in a key part: `%` (the escape), `:` (the separator) and the control
+ * characters U+0000 to U+001F and U+007F. A prefix list in local KV (Miniflare 4) did not return
+ * keys containing a NUL, and Cloudflare does not document control characters as safe in key
+ * names, so they never reach a key.
+ */
+const ESCAPED_CHARACTERS = /[%:\u0000-\u001f\u007f]/g;
+const ESCAPE_SEQUENCE = /%(25|3A|[01][0-9A-F]|7F)/g;
+
+/**
+ * Escapes one key part so that it contains no `:`, no bare `%` and no control character, each
+ * written as `%` and two upper-case hex digits. Because the escaping is injective and the
+ * separator never survives it, no id can form another record's key or become the prefix of
+ * another record's keys.
  */
 export function escapeKeyPart(part: string): string {
-  return part.replace(/[%:]/g, (character) => (character === '%' ? '%25' : '%3A'));
+  return part.replace(ESCAPED_CHARACTERS, (character) => {
+    const code = character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0');
+    return `%${code}`;
+  });
 }
 
 export function unescapeKeyPart(escaped: string): string {
-  return escaped.replace(/%(25|3A)/g, (_match, code: string) => (code === '25' ? '%' : ':'));
+  return escaped.replace(ESCAPE_SEQUENCE, (_match, code: string) =>
+    String.fromCharCode(Number.parseInt(code, 16)),
+  );
 }
 
 export function utf8ByteLength(text: string): number {

@@ -78,7 +78,7 @@ export class SortedSet {
 
   /** Writes both keys of every member in one `putMany`; nothing is read first. */
   async add(owner: string, members: readonly SortedSetEntry[]): Promise<void> {
-    const entries = members.flatMap((member) => this.#entriesOf(owner, member));
+    const entries = this.toKvEntries(owner, members);
     if (entries.length === 0) return;
 
     await this.#transport.putMany(this.#table, entries);
@@ -86,13 +86,26 @@ export class SortedSet {
 
   /** Deletes both keys of every member; the score and tiebreak must be those it was added with. */
   async remove(owner: string, members: readonly SortedSetEntry[]): Promise<void> {
-    const keys = members.flatMap((member) => [
-      this.#key(owner, ASCENDING_PART, member),
-      this.#key(owner, DESCENDING_PART, member),
-    ]);
+    const keys = this.entryKeys(owner, members);
     if (keys.length === 0) return;
 
     await this.#transport.deleteMany(this.#table, keys);
+  }
+
+  /**
+   * Builds the KV entries `add` would write, so a caller can write them in the same `putMany`
+   * as the records they index when both live in this set's table.
+   */
+  toKvEntries(owner: string, members: readonly SortedSetEntry[]): KvEntry[] {
+    return members.flatMap((member) => this.#entriesOf(owner, member));
+  }
+
+  /** Returns the keys `remove` would delete, both directions of every member. */
+  entryKeys(owner: string, members: readonly SortedSetEntry[]): string[] {
+    return members.flatMap((member) => [
+      this.#key(owner, ASCENDING_PART, member),
+      this.#key(owner, DESCENDING_PART, member),
+    ]);
   }
 
   /**

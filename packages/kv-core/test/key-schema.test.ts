@@ -34,6 +34,18 @@ describe('core: key schema', () => {
     );
   });
 
+  it('escapeKeyPart: leaves no control character in a part', () => {
+    const controls = [...Array.from({ length: 32 }, (_, code) => code), 127];
+    for (const code of controls) {
+      const part = `a${String.fromCharCode(code)}b`;
+      const escaped = escapeKeyPart(part);
+      expect(escaped, `U+${code.toString(16).padStart(4, '0')}`).not.toMatch(
+        /[\u0000-\u001f\u007f]/,
+      );
+      expect(unescapeKeyPart(escaped)).toBe(part);
+    }
+  });
+
   it('escapeKeyPart: maps different parts to different text', () => {
     fc.assert(
       fc.property(tricky, tricky, (first, second) => {

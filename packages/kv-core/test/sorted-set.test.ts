@@ -49,6 +49,25 @@ describe('miniflare: sorted set', () => {
     }));
   }
 
+  it('toKvEntries: entries written by a caller are read back by range', async () => {
+    const { set } = createSet();
+    const members = entries(3);
+
+    await kv.transport.putMany(kv.table, set.toKvEntries('t1', members));
+
+    const listed = await set.range('t1', { direction: 'desc' });
+    expect(listed.map((entry) => entry.member)).toEqual(['m002', 'm001', 'm000']);
+  });
+
+  it('entryKeys: names every key add writes, in both directions', async () => {
+    const { set, keys } = createSet();
+    const members = entries(2);
+    await set.add('t1', members);
+
+    const listed = await collectAllKeys(kv.transport, kv.table, keys.prefix(kv.table));
+    expect(set.entryKeys('t1', members).sort()).toEqual(listed.map((key) => key.name).sort());
+  });
+
   it('range: orders by score in both directions', async () => {
     const { set } = createSet();
     const dates = ['2030-01-01', '1969-12-31', '1900-06-01', '2024-03-10', '9999-12-31'];
