@@ -1,5 +1,6 @@
 export * from './batching.js';
 export * from './chunked-value.js';
+export * from './delete-all-keys.js';
 export * from './entry-validation.js';
 export * from './errors.js';
 export { toJsonValue, type JsonValue } from './json-value.js';
@@ -11,4 +12,6 @@ export * from './observed-transport.js';
 export * from './record-codec.js';
 export * from './score-encoding.js';
 export * from './sorted-set.js';
+export * from './table-clearing.js';
+export * from './table-records.js';
 export * from './transport.js';

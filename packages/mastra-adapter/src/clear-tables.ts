@@ -1,13 +1,11 @@
-import { chunk, collectAllKeys, MAX_BULK_DELETE_KEYS } from '@cfkv/core';
+import { clearTable } from '@cfkv/core';
 import type { StoreContext } from './store-context.js';
 
-/** Deletes every key of this store's key prefix in `tables`; other prefixes are untouched. */
+/**
+ * Deletes every key of this store's key prefix in `tables`, chunk keys included, and leaves other
+ * prefixes untouched. Tables are cleared one after another, so a Worker's connections and
+ * Cloudflare's request rate serve one table's deletes at a time.
+ */
 export async function clearTables(context: StoreContext, tables: readonly string[]): Promise<void> {
-  for (const table of tables) {
-    const listed = await collectAllKeys(context.transport, table, context.keys.prefix(table));
-    const names = listed.map((key) => key.name);
-    for (const batch of chunk(names, MAX_BULK_DELETE_KEYS)) {
-      await context.transport.deleteMany(table, batch);
-    }
-  }
+  for (const table of tables) await clearTable(context, table);
 }
