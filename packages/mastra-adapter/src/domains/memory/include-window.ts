@@ -1,7 +1,7 @@
 import type { SortedSetEntry } from '@cfkv/core';
 import type { StorageListMessagesInput } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
-import { entryResourceId, type MessageOrder } from './message-order.js';
+import { entryMatchesMessage, entryResourceId, type MessageOrder } from './message-order.js';
 import { readMessages, type StoredMessage } from './message-records.js';
 import { scanSortedSet } from './ordered-scan.js';
 
@@ -25,17 +25,25 @@ export async function resolveIncludedMessages(
     include.map((item) => item.id),
   );
 
-  const windowIds: string[] = [];
+  const windowEntries = new Map<string, { entry: SortedSetEntry; threadId: string }>();
   for (const [index, item] of include.entries()) {
     const target = targets[index] ?? null;
     if (target === null) continue;
     if (resourceId !== undefined && target.resourceId !== resourceId) continue;
 
     const window = await findWindow(order, target, item, resourceId);
-    for (const entry of window) windowIds.push(entry.member);
+    for (const entry of window)
+      windowEntries.set(entry.member, { entry, threadId: target.threadId });
   }
-  const records = await readMessages(context, [...new Set(windowIds)]);
-  return records.filter((record): record is StoredMessage => record !== null);
+  const listed = [...windowEntries.values()];
+  const records = await readMessages(
+    context,
+    listed.map(({ entry }) => entry.member),
+  );
+  // An entry its record no longer describes (a re-save or a move in flight) is skipped.
+  return records.filter((record, index): record is StoredMessage =>
+    entryMatchesMessage(listed[index]!.entry, record, listed[index]!.threadId),
+  );
 }
 
 async function findWindow(

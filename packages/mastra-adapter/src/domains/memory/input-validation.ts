@@ -5,7 +5,7 @@ export function assertId(value: unknown, field: string): asserts value is string
   if (typeof value === 'string' && value.trim() !== '') return;
   throw new CfkvError(
     'INVALID_ARGUMENT',
-    `${field} must be a non-empty string, got ${JSON.stringify(value) ?? String(value)}.`,
+    `${field} must be a non-empty string, got ${describeValue(value)}.`,
     { field },
   );
 }
@@ -28,4 +28,53 @@ export function assertPage(page: number): void {
   throw new CfkvError('INVALID_ARGUMENT', `page must be an integer >= 0, got ${page}.`, {
     field: 'page',
   });
+}
+
+/** Rejects a perPage that is neither `false` (every item) nor a non-negative integer. */
+export function assertPerPage(perPage: unknown): void {
+  if (perPage === undefined || perPage === false) return;
+  if (typeof perPage === 'number' && Number.isInteger(perPage) && perPage >= 0) return;
+  throw new CfkvError(
+    'INVALID_ARGUMENT',
+    `perPage must be false or an integer >= 0, got ${describeValue(perPage)}.`,
+    { field: 'perPage' },
+  );
+}
+
+/** Rejects a value that is not an array, naming the argument. */
+export function assertArray(value: unknown, field: string): asserts value is unknown[] {
+  if (Array.isArray(value)) return;
+  throw new CfkvError(
+    'INVALID_ARGUMENT',
+    `${field} must be an array, got ${describeValue(value)}.`,
+    {
+      field,
+    },
+  );
+}
+
+/** Rejects an argument object that is missing or not an object. */
+export function assertArguments(value: unknown, field: string): asserts value is object {
+  if (typeof value === 'object' && value !== null) return;
+  throw new CfkvError(
+    'INVALID_ARGUMENT',
+    `${field} must be an object, got ${describeValue(value)}.`,
+    { field },
+  );
+}
+
+const DESCRIBED_CHARACTERS = 60;
+
+/** Describes a bad value in a few words for an error message, for values of any type. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const truncated =
+      value.length > DESCRIBED_CHARACTERS ? `${value.slice(0, DESCRIBED_CHARACTERS)}...` : value;
+    return JSON.stringify(truncated);
+  }
+  if (typeof value === 'bigint') return `${value}n`;
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
 }

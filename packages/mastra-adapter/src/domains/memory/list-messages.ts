@@ -11,25 +11,25 @@ import { assertPage, threadIdList } from './input-validation.js';
 import { contentMatchesMetadata, entryFilter, validateMetadataFilter } from './message-filters.js';
 import { entryMatchesMessage, type MessageOrder } from './message-order.js';
 import { readMessages, toMastraMessage, type StoredMessage } from './message-records.js';
+import {
+  countMessages,
+  isSupersededEntry,
+  keepOneEntryPerMessage,
+  removeSupersededEntries,
+  type Candidate,
+  type OwnedEntry,
+} from './order-entry-check.js';
 import { compareEntries, scanSortedSet } from './ordered-scan.js';
 
 /** Mastra's default page size for messages. */
 const DEFAULT_MESSAGES_PER_PAGE = 40;
 
-interface OwnedEntry extends SortedSetEntry {
-  threadId: string;
-}
-
-interface Candidate {
-  entry: OwnedEntry;
-  message?: StoredMessage;
-}
-
 /**
  * Lists messages of one or more threads with Mastra's semantics. Without a total, a metadata
  * filter or `include`, it lists only `offset + perPage + 1` order entries per thread and reads
  * the page's records; otherwise it lists each thread's whole order (one list call per 1000
- * messages).
+ * messages). An order entry its record does not describe (left by a concurrent re-save or a
+ * write that failed part way) is skipped, and deleted when a later save superseded it.
  */
 export async function listMessages(
   context: StoreContext,
@@ -54,19 +54,22 @@ export async function listMessages(
   const wanted = needsAll ? Infinity : pagination.offset + perPage + 1;
   const accept = entryFilter(input.filter?.dateRange, input.resourceId);
   const entries = await scanThreads(order, threadIds, direction, wanted, accept);
+  const checked = await keepOneEntryPerMessage(context, entries);
+  const superseded = [...checked.superseded];
 
-  let candidates: Candidate[] = entries.map((entry) => ({ entry }));
+  let candidates = checked.candidates;
   if (metadataFilter !== undefined) {
-    candidates = (await attachMessages(context, candidates)).filter((candidate) =>
+    candidates = (await attachMessages(context, candidates, superseded)).filter((candidate) =>
       contentMatchesMetadata(candidate.message?.content, metadataFilter),
     );
   }
 
   const pageCandidates =
     perPage === 0 ? [] : candidates.slice(pagination.offset, pagination.offset + perPage);
-  const pageMessages = (await attachMessages(context, pageCandidates)).map(
+  const pageMessages = (await attachMessages(context, pageCandidates, superseded)).map(
     (candidate) => candidate.message!,
   );
+  await removeSupersededEntries(order, superseded);
   const included =
     include.length === 0
       ? []
@@ -100,19 +103,28 @@ async function scanThreads(
   wanted: number,
   accept: (entry: SortedSetEntry) => boolean,
 ): Promise<OwnedEntry[]> {
+  // A message listed twice (a concurrent re-save) counts once towards the entries wanted.
+  const isEnough = Number.isFinite(wanted)
+    ? (accepted: readonly SortedSetEntry[]) => countMessages(accepted) >= wanted
+    : undefined;
   const scans = await Promise.all(
     threadIds.map(async (threadId) => {
-      const { entries } = await scanSortedSet(order.set, threadId, { direction, wanted, accept });
+      const options = { direction, wanted, accept, isEnough };
+      const { entries } = await scanSortedSet(order.set, threadId, options);
       return entries.map((entry) => ({ ...entry, threadId }));
     }),
   );
   return scans.flat().sort(compareEntries(direction));
 }
 
-/** Reads the records of candidates, dropping those whose record moved on or is gone. */
+/**
+ * Reads the records of candidates, dropping those whose record moved on or is gone; entries a
+ * later save superseded are added to `superseded`.
+ */
 async function attachMessages(
   context: StoreContext,
   candidates: readonly Candidate[],
+  superseded: OwnedEntry[],
 ): Promise<Candidate[]> {
   const missing = candidates.filter((candidate) => candidate.message === undefined);
   const records = await readMessages(
@@ -123,9 +135,11 @@ async function attachMessages(
 
   return candidates.flatMap((candidate) => {
     const message = candidate.message ?? byCandidate.get(candidate) ?? null;
-    return entryMatchesMessage(candidate.entry, message, candidate.entry.threadId)
-      ? [{ entry: candidate.entry, message }]
-      : [];
+    if (entryMatchesMessage(candidate.entry, message, candidate.entry.threadId)) {
+      return [{ entry: candidate.entry, message }];
+    }
+    if (isSupersededEntry(candidate.entry, message)) superseded.push(candidate.entry);
+    return [];
   });
 }
 

@@ -14,10 +14,18 @@ import { clearTables } from '../../clear-tables.js';
 import type { StoreContext } from '../../store-context.js';
 import { MEMORY_DOMAIN, runStoreOperation, type ErrorDetails } from '../../store-errors.js';
 import { deleteMessages, deleteThread } from './delete-records.js';
-import { assertId, threadIdList } from './input-validation.js';
+import {
+  assertArguments,
+  assertArray,
+  assertId,
+  assertPage,
+  assertPerPage,
+  threadIdList,
+} from './input-validation.js';
 import { listMessages } from './list-messages.js';
 import { listThreads } from './list-threads.js';
 import { MessageOrder } from './message-order.js';
+import { OwnWritesTransport } from './own-writes-transport.js';
 import { readMessages, toMastraMessage, type StoredMessage } from './message-records.js';
 import { getResource, saveResource, updateResource, type ResourceUpdate } from './resources.js';
 import { saveMessages } from './save-messages.js';
@@ -34,54 +42,77 @@ const MEMORY_TABLES = [TABLE_THREADS, TABLE_MESSAGES, TABLE_RESOURCES] as const;
 export class CloudflareMemoryStorage extends MemoryStorage {
   override readonly supportsPartialThreadUpdate = true;
   readonly #context: StoreContext;
+  readonly #ownWrites: OwnWritesTransport;
   readonly #order: MessageOrder;
   readonly #threadIndex: ThreadIndex;
 
   constructor(context: StoreContext) {
     super();
-    this.#context = context;
+    this.#ownWrites = new OwnWritesTransport(context.transport, (table, key) =>
+      key.startsWith(context.keys.prefix(table, ['record'])),
+    );
+    this.#context = { ...context, transport: this.#ownWrites };
     this.#order = new MessageOrder(context);
     this.#threadIndex = new ThreadIndex(context);
   }
 
   override async dangerouslyClearAll(): Promise<void> {
-    await this.#run('CLEAR_MEMORY', {}, () => clearTables(this.#context, MEMORY_TABLES));
+    await this.#run('CLEAR_MEMORY', {}, async () => {
+      await clearTables(this.#context, MEMORY_TABLES);
+      this.#ownWrites.forget();
+    });
+  }
+
+  /**
+   * Forgets the record writes this object remembers to read its own writes. Call it after the
+   * memory tables were cleared by another path, such as `CloudflareStore.dangerouslyClearAll`.
+   */
+  forgetOwnWrites(): void {
+    this.#ownWrites.forget();
   }
 
   override async getThreadById(args: {
     threadId: string;
     resourceId?: string;
   }): Promise<StorageThreadType | null> {
-    return this.#run('GET_THREAD_BY_ID', { threadId: args.threadId }, () => {
+    return this.#run('GET_THREAD_BY_ID', { threadId: detail(args?.threadId) }, () => {
+      assertArguments(args, 'args');
       assertId(args.threadId, 'threadId');
       return getThread(this.#context, args.threadId, args.resourceId);
     });
   }
 
-  override async saveThread({ thread }: { thread: StorageThreadType }): Promise<StorageThreadType> {
-    return this.#run('SAVE_THREAD', { threadId: thread?.id ?? null }, () =>
-      saveThread(this.#context, this.#threadIndex, thread),
-    );
+  override async saveThread(args: { thread: StorageThreadType }): Promise<StorageThreadType> {
+    return this.#run('SAVE_THREAD', { threadId: detail(args?.thread?.id) }, () => {
+      assertArguments(args, 'args');
+      assertArguments(args.thread, 'thread');
+      return saveThread(this.#context, this.#threadIndex, args.thread);
+    });
   }
 
   override async updateThread(update: ThreadUpdate): Promise<StorageThreadType> {
-    return this.#run('UPDATE_THREAD', { threadId: update.id }, () => {
+    return this.#run('UPDATE_THREAD', { threadId: detail(update?.id) }, () => {
+      assertArguments(update, 'args');
       assertId(update.id, 'id');
       return updateThread(this.#context, this.#threadIndex, update);
     });
   }
 
-  override async deleteThread({ threadId }: { threadId: string }): Promise<void> {
-    await this.#run('DELETE_THREAD', { threadId }, () => {
-      assertId(threadId, 'threadId');
-      return deleteThread(this.#context, this.#order, this.#threadIndex, threadId);
+  override async deleteThread(args: { threadId: string }): Promise<void> {
+    await this.#run('DELETE_THREAD', { threadId: detail(args?.threadId) }, () => {
+      assertArguments(args, 'args');
+      assertId(args.threadId, 'threadId');
+      return deleteThread(this.#context, this.#order, this.#threadIndex, args.threadId);
     });
   }
 
   override async listThreads(args: StorageListThreadsInput): Promise<StorageListThreadsOutput> {
-    const details = { resourceId: args.filter?.resourceId ?? null, page: args.page ?? 0 };
+    const details = { resourceId: detail(args?.filter?.resourceId), page: detail(args?.page) };
     return this.#run('LIST_THREADS', details, async () => {
+      assertArguments(args, 'args');
       const { field, direction } = this.parseOrderBy(args.orderBy);
+      assertPage(args.page ?? 0);
+      assertPerPage(args.perPage);
       this.validatePaginationInput(args.page ?? 0, args.perPage ?? 100);
       this.validateMetadataKeys(args.filter?.metadata);
       const listing = { field, direction: direction === 'ASC' ? 'asc' : 'desc' } as const;
@@ -90,22 +121,27 @@ export class CloudflareMemoryStorage extends MemoryStorage {
   }
 
   override async listMessages(args: StorageListMessagesInput): Promise<StorageListMessagesOutput> {
+    const threadId = args?.threadId;
     const details = {
-      threadId: Array.isArray(args.threadId) ? args.threadId.join(',') : (args.threadId ?? null),
-      page: args.page ?? 0,
+      threadId: Array.isArray(threadId) ? detail(threadId.join(',')) : detail(threadId),
+      page: detail(args?.page),
     };
     return this.#run('LIST_MESSAGES', details, () => {
+      assertArguments(args, 'args');
       threadIdList(args.threadId);
+      assertPage(args.page ?? 0);
+      assertPerPage(args.perPage);
       return listMessages(this.#context, this.#order, args);
     });
   }
 
-  override async listMessagesById({
-    messageIds,
-  }: {
+  override async listMessagesById(args: {
     messageIds: string[];
   }): Promise<{ messages: MastraDBMessage[] }> {
-    return this.#run('LIST_MESSAGES_BY_ID', { count: messageIds.length }, async () => {
+    return this.#run('LIST_MESSAGES_BY_ID', { count: countOf(args?.messageIds) }, async () => {
+      assertArguments(args, 'args');
+      const messageIds = args.messageIds;
+      assertArray(messageIds, 'messageIds');
       for (const messageId of messageIds) assertId(messageId, 'messageIds');
       const records = await readMessages(this.#context, [...new Set(messageIds)]);
       const messages = records
@@ -122,47 +158,57 @@ export class CloudflareMemoryStorage extends MemoryStorage {
   override async saveMessages(args: {
     messages: MastraDBMessage[];
   }): Promise<{ messages: MastraDBMessage[] }> {
-    return this.#run('SAVE_MESSAGES', { count: args.messages.length }, async () => ({
-      messages: await saveMessages(this.#context, this.#order, this.#threadIndex, args.messages),
-    }));
-  }
-
-  override async updateMessages(args: { messages: MessageUpdate[] }): Promise<MastraDBMessage[]> {
-    return this.#run('UPDATE_MESSAGES', { count: args.messages.length }, () =>
-      updateMessages(this.#context, this.#order, this.#threadIndex, args.messages),
-    );
-  }
-
-  override async deleteMessages(messageIds: string[]): Promise<void> {
-    await this.#run('DELETE_MESSAGES', { count: messageIds?.length ?? 0 }, () =>
-      deleteMessages(this.#context, this.#order, this.#threadIndex, messageIds ?? []),
-    );
-  }
-
-  override async getResourceById({
-    resourceId,
-  }: {
-    resourceId: string;
-  }): Promise<StorageResourceType | null> {
-    return this.#run('GET_RESOURCE_BY_ID', { resourceId }, () => {
-      assertId(resourceId, 'resourceId');
-      return getResource(this.#context, resourceId);
+    return this.#run('SAVE_MESSAGES', { count: countOf(args?.messages) }, async () => {
+      assertArguments(args, 'args');
+      assertArray(args.messages, 'messages');
+      for (const message of args.messages) assertArguments(message, 'messages[]');
+      return {
+        messages: await saveMessages(this.#context, this.#order, this.#threadIndex, args.messages),
+      };
     });
   }
 
-  override async saveResource({
-    resource,
-  }: {
+  override async updateMessages(args: { messages: MessageUpdate[] }): Promise<MastraDBMessage[]> {
+    return this.#run('UPDATE_MESSAGES', { count: countOf(args?.messages) }, () => {
+      assertArguments(args, 'args');
+      assertArray(args.messages, 'messages');
+      for (const message of args.messages) assertArguments(message, 'messages[]');
+      return updateMessages(this.#context, this.#order, this.#threadIndex, args.messages);
+    });
+  }
+
+  override async deleteMessages(messageIds: string[]): Promise<void> {
+    await this.#run('DELETE_MESSAGES', { count: countOf(messageIds) }, () => {
+      assertArray(messageIds, 'messageIds');
+      for (const messageId of messageIds) assertId(messageId, 'messageIds');
+      return deleteMessages(this.#context, this.#order, this.#threadIndex, messageIds);
+    });
+  }
+
+  override async getResourceById(args: {
+    resourceId: string;
+  }): Promise<StorageResourceType | null> {
+    return this.#run('GET_RESOURCE_BY_ID', { resourceId: detail(args?.resourceId) }, () => {
+      assertArguments(args, 'args');
+      assertId(args.resourceId, 'resourceId');
+      return getResource(this.#context, args.resourceId);
+    });
+  }
+
+  override async saveResource(args: {
     resource: StorageResourceType;
   }): Promise<StorageResourceType> {
-    return this.#run('SAVE_RESOURCE', { resourceId: resource?.id ?? null }, () => {
-      assertId(resource?.id, 'resource.id');
-      return saveResource(this.#context, resource);
+    return this.#run('SAVE_RESOURCE', { resourceId: detail(args?.resource?.id) }, () => {
+      assertArguments(args, 'args');
+      assertArguments(args.resource, 'resource');
+      assertId(args.resource.id, 'resource.id');
+      return saveResource(this.#context, args.resource);
     });
   }
 
   override async updateResource(update: ResourceUpdate): Promise<StorageResourceType> {
-    return this.#run('UPDATE_RESOURCE', { resourceId: update.resourceId }, () => {
+    return this.#run('UPDATE_RESOURCE', { resourceId: detail(update?.resourceId) }, () => {
+      assertArguments(update, 'args');
       assertId(update.resourceId, 'resourceId');
       return updateResource(this.#context, update);
     });
@@ -171,4 +217,14 @@ export class CloudflareMemoryStorage extends MemoryStorage {
   #run<T>(name: Uppercase<string>, details: ErrorDetails, action: () => Promise<T>): Promise<T> {
     return runStoreOperation({ name, domain: MEMORY_DOMAIN, details, logger: this.logger }, action);
   }
+}
+
+/** A scalar error detail from caller input of any type. */
+function detail(value: unknown): string | number | null {
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  return value === undefined || value === null ? null : String(value);
+}
+
+function countOf(list: unknown): number | null {
+  return Array.isArray(list) ? list.length : null;
 }

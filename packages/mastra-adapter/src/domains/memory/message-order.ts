@@ -1,13 +1,17 @@
-import { SortedSet, type SortedSetEntry } from '@cfkv/core';
+import { SortedSet, type KvEntry, type SortedSetEntry } from '@cfkv/core';
 import { TABLE_MESSAGES } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
 import type { StoredMessage } from './message-records.js';
 
 export const MESSAGE_ORDER_INDEX = 'thread-order';
 
-/** List metadata of an order entry: the resource, so a resource filter needs no record reads. */
+/**
+ * List metadata of an order entry: the resource, so a resource filter needs no record reads,
+ * and the write stamp of the save that wrote it, so readers can tell superseded entries.
+ */
 interface OrderEntryMetadata {
   resourceId: string | null;
+  writeStamp?: number;
 }
 
 /**
@@ -33,20 +37,31 @@ export class MessageOrder {
     return this.#set;
   }
 
-  async add(messages: readonly StoredMessage[]): Promise<void> {
-    await Promise.all(
-      groupByThread(messages).map(([threadId, group]) =>
-        this.#set.add(threadId, group.map(orderEntryOf)),
-      ),
-    );
-  }
-
   async remove(messages: readonly StoredMessage[]): Promise<void> {
     await Promise.all(
       groupByThread(messages).map(([threadId, group]) =>
         this.#set.remove(threadId, group.map(orderEntryOf)),
       ),
     );
+  }
+
+  /** Builds the KV entries of the messages' order entries, to write with their records. */
+  toKvEntries(messages: readonly StoredMessage[]): KvEntry[] {
+    return groupByThread(messages).flatMap(([threadId, group]) =>
+      this.#set.toKvEntries(threadId, group.map(orderEntryOf)),
+    );
+  }
+
+  /** Returns the keys of the messages' order entries as they were written. */
+  entryKeys(messages: readonly StoredMessage[]): string[] {
+    return groupByThread(messages).flatMap(([threadId, group]) =>
+      this.#set.entryKeys(threadId, group.map(orderEntryOf)),
+    );
+  }
+
+  /** Deletes order entries of `threadId` found by a read, such as superseded ones. */
+  async removeEntries(threadId: string, entries: readonly SortedSetEntry[]): Promise<void> {
+    await this.#set.remove(threadId, entries);
   }
 
   async removeThread(threadId: string): Promise<void> {
@@ -56,6 +71,7 @@ export class MessageOrder {
 
 export function orderEntryOf(message: StoredMessage): SortedSetEntry {
   const metadata: OrderEntryMetadata = { resourceId: message.resourceId };
+  if (message.writeStamp !== undefined) metadata.writeStamp = message.writeStamp;
   return {
     member: message.id,
     score: new Date(message.createdAt).getTime(),
@@ -69,6 +85,23 @@ export function entryResourceId(entry: SortedSetEntry): string | null {
   return metadata?.resourceId ?? null;
 }
 
+/** Returns the write stamp of the save that wrote an entry, or 0 if it has none. */
+export function entryWriteStamp(entry: SortedSetEntry): number {
+  const metadata = entry.metadata as Partial<OrderEntryMetadata> | undefined;
+  return metadata?.writeStamp ?? 0;
+}
+
+/** True when the entry of a message has a new key: another thread, createdAt or tiebreak. */
+export function entryKeyChanged(previous: StoredMessage, next: StoredMessage): boolean {
+  const before = orderEntryOf(previous);
+  const after = orderEntryOf(next);
+  return (
+    previous.threadId !== next.threadId ||
+    before.score !== after.score ||
+    before.tiebreak !== after.tiebreak
+  );
+}
+
 /** True when `entry` still describes `message` in thread `threadId`; stale entries are skipped. */
 export function entryMatchesMessage(
   entry: SortedSetEntry,
@@ -79,34 +112,6 @@ export function entryMatchesMessage(
   return (
     new Date(message.createdAt).getTime() === entry.score &&
     message.orderTiebreak === entry.tiebreak
-  );
-}
-
-/**
- * Writes the order entry of every saved message, then deletes entries that moved. Rewriting an
- * unchanged entry puts the same key again, which repairs a save that failed after writing its
- * records, so retrying the save makes the messages visible.
- */
-export async function moveOrderEntries(
-  order: MessageOrder,
-  changes: readonly { previous: StoredMessage | null; next: StoredMessage }[],
-): Promise<void> {
-  await order.add(changes.map((change) => change.next));
-
-  const replaced = changes
-    .filter((change) => change.previous !== null && entryKeyChanged(change.previous, change.next))
-    .map((change) => change.previous as StoredMessage);
-  await order.remove(replaced);
-}
-
-/** True when the entry of a message has a new key: another thread, createdAt or tiebreak. */
-function entryKeyChanged(previous: StoredMessage, next: StoredMessage): boolean {
-  const before = orderEntryOf(previous);
-  const after = orderEntryOf(next);
-  return (
-    previous.threadId !== next.threadId ||
-    before.score !== after.score ||
-    before.tiebreak !== after.tiebreak
   );
 }
 

@@ -1,4 +1,10 @@
-import { decodeRecord, encodeRecord, getManyInBatches, type TableSchema } from '@cfkv/core';
+import {
+  decodeRecord,
+  encodeRecord,
+  getManyInBatches,
+  type KvEntry,
+  type TableSchema,
+} from '@cfkv/core';
 import type { MastraDBMessage } from '@mastra/core/memory';
 import { TABLE_MESSAGES } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
@@ -12,6 +18,7 @@ const MESSAGE_SCHEMA: TableSchema = {
   content: 'jsonb',
   createdAt: 'timestamp',
   orderTiebreak: 'integer',
+  writeStamp: 'integer',
 };
 
 /** A message as stored; its key is its id alone, so finding a message's thread is one read. */
@@ -24,6 +31,12 @@ export interface StoredMessage {
   content: unknown;
   createdAt: Date;
   orderTiebreak: number;
+  /**
+   * When the save that wrote this version started, from `reserveTiebreaks`: readers
+   * compare it with the stamp of an order entry to tell an entry a later save superseded from
+   * one whose save is still in flight. Absent on records written before stamps existed.
+   */
+  writeStamp?: number;
   [field: string]: unknown;
 }
 
@@ -41,16 +54,15 @@ export async function readMessages(
   return texts.map((text, index) => (text === null ? null : decodeMessage(text, keys[index]!)));
 }
 
-export async function writeMessages(
+/** Encodes message records as KV entries, for a `putMany` that also carries their order entries. */
+export function toRecordEntries(
   context: StoreContext,
   messages: readonly StoredMessage[],
-): Promise<void> {
-  if (messages.length === 0) return;
-  const entries = messages.map((message) => {
+): KvEntry[] {
+  return messages.map((message) => {
     const key = messageKey(context, message.id);
     return { key, value: encodeRecord(MESSAGE_SCHEMA, message, { table: TABLE_MESSAGES, key }) };
   });
-  await context.transport.putMany(TABLE_MESSAGES, entries);
 }
 
 export async function deleteMessageRecords(
@@ -73,7 +85,11 @@ export function normalizeMessage(message: StoredMessage): StoredMessage {
 }
 
 /** Builds the stored form of a message being saved, with Mastra's defaults for role and type. */
-export function toStoredMessage(message: MastraDBMessage, orderTiebreak: number): StoredMessage {
+export function toStoredMessage(
+  message: MastraDBMessage,
+  orderTiebreak: number,
+  writeStamp: number,
+): StoredMessage {
   return {
     id: message.id,
     threadId: message.threadId ?? '',
@@ -83,6 +99,7 @@ export function toStoredMessage(message: MastraDBMessage, orderTiebreak: number)
     content: message.content,
     createdAt: message.createdAt,
     orderTiebreak,
+    writeStamp,
   };
 }
 

@@ -1,5 +1,5 @@
 /** Tiebreaks per millisecond: room for a batch of 1000 items within one millisecond. */
-const TIEBREAKS_PER_MILLISECOND = 1000;
+export const TIEBREAKS_PER_MILLISECOND = 1000;
 
 let lastTiebreak = 0;
 

@@ -3,23 +3,24 @@ import { TABLE_MESSAGES } from '@mastra/core/storage';
 import { assertEntryKeyFits } from '../../entry-key-check.js';
 import type { StoreContext } from '../../store-context.js';
 import { assertId } from './input-validation.js';
-import { MESSAGE_ORDER_INDEX, moveOrderEntries, type MessageOrder } from './message-order.js';
+import { MESSAGE_ORDER_INDEX, type MessageOrder } from './message-order.js';
 import {
   messageKey,
   normalizeMessage,
   readMessages,
   toMastraMessage,
   toStoredMessage,
-  writeMessages,
 } from './message-records.js';
+import { runWriteStep, writeMessageChanges } from './message-writes.js';
 import { reserveTiebreaks } from './order-tiebreak.js';
 import type { ThreadIndex } from './thread-index.js';
 import { setThreadsUpdatedAt } from './thread-timestamps.js';
 
 /**
  * Upserts messages by id. A new message gets a tiebreak after every earlier save, so equal
- * createdAt keeps input order; a saved one keeps its tiebreak. Records are written first, then
- * order entries, then the threads' updatedAt.
+ * createdAt keeps input order; a saved one keeps its tiebreak. Records and order entries are
+ * written together, then old entries of moved messages are deleted, then the threads'
+ * updatedAt is set.
  */
 export async function saveMessages(
   context: StoreContext,
@@ -36,20 +37,20 @@ export async function saveMessages(
     latest.map((message) => message.id),
   );
   const firstTiebreak = reserveTiebreaks(latest.length);
+  const writeStamp = reserveTiebreaks(1);
   const changes = latest.map((message, index) => {
     const previous = existing[index] ?? null;
     const tiebreak = previous?.orderTiebreak ?? firstTiebreak + index;
-    return { previous, next: normalizeMessage(toStoredMessage(message, tiebreak)) };
+    return { previous, next: normalizeMessage(toStoredMessage(message, tiebreak, writeStamp)) };
   });
 
-  await writeMessages(
-    context,
-    changes.map((change) => change.next),
-  );
-  await moveOrderEntries(order, changes);
+  await writeMessageChanges(context, order, changes);
   const now = new Date();
   const touched = new Map(latest.map((message) => [message.threadId!, now]));
-  await setThreadsUpdatedAt(context, threadIndex, touched);
+  const saved = changes.map((change) => change.next);
+  await runWriteStep('thread-timestamps', saved, () =>
+    setThreadsUpdatedAt(context, threadIndex, touched),
+  );
 
   return changes.map((change) => toMastraMessage(change.next));
 }

@@ -1,4 +1,4 @@
-import { SortedSet, type SortedSetEntry } from '@cfkv/core';
+import { SortedSet, type KvEntry, type SortedSetEntry } from '@cfkv/core';
 import { TABLE_THREADS } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
 import type { StoredThread } from './thread-records.js';
@@ -37,21 +37,19 @@ export class ThreadIndex {
     );
   }
 
-  /**
-   * Moves the entries of a thread whose resource or timestamps changed: the new entries are
-   * written before the old ones are deleted, so a concurrent reader always finds the thread.
-   */
-  async move(previous: StoredThread | null, next: StoredThread): Promise<void> {
-    const changed = FIELDS.filter(
-      (field) => previous === null || !sameEntry(previous, next, field),
+  /** Builds the index entries `next` has and `previous` lacks, to write with the thread record. */
+  toKvEntries(previous: StoredThread | null, next: StoredThread): KvEntry[] {
+    return changedFields(previous, next).flatMap((field) =>
+      this.#sets[field].toKvEntries(next.resourceId, [entryOf(next, field)]),
     );
-    await Promise.all(
-      changed.map((field) => this.#sets[field].add(next.resourceId, [entryOf(next, field)])),
-    );
+  }
+
+  /** Deletes the entries of `previous` that `next` replaced. */
+  async removeReplaced(previous: StoredThread | null, next: StoredThread): Promise<void> {
     if (previous === null) return;
 
     await Promise.all(
-      changed.map((field) =>
+      changedFields(previous, next).map((field) =>
         this.#sets[field].remove(previous.resourceId, [entryOf(previous, field)]),
       ),
     );
@@ -123,6 +121,10 @@ function isSuperseded(
   if (thread === null || thread.id !== entry.member || thread.resourceId !== resourceId)
     return false;
   return entry.score < entryOf(thread, field).score;
+}
+
+function changedFields(previous: StoredThread | null, next: StoredThread): ThreadOrderField[] {
+  return FIELDS.filter((field) => previous === null || !sameEntry(previous, next, field));
 }
 
 function sameEntry(previous: StoredThread, next: StoredThread, field: ThreadOrderField): boolean {

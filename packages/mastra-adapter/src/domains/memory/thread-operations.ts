@@ -12,9 +12,9 @@ import {
   readThread,
   threadKey,
   toThread,
-  writeThread,
   type StoredThread,
 } from './thread-records.js';
+import { writeThreadAndIndex } from './thread-writes.js';
 
 export interface ThreadUpdate {
   id: string;
@@ -34,8 +34,8 @@ export async function getThread(
 }
 
 /**
- * Upserts a thread: the record is written, then its index entries are moved if its resource
- * or timestamps changed. A saved thread keeps its tiebreak. Returns the thread as reads will.
+ * Upserts a thread: the record and its new index entries are written together, then entries
+ * replaced by a new resource or timestamps are deleted. A saved thread keeps its tiebreak. Returns the thread as reads will.
  */
 export async function saveThread(
   context: StoreContext,
@@ -49,8 +49,7 @@ export async function saveThread(
     orderTiebreak: previous?.orderTiebreak ?? reserveTiebreaks(1),
   });
 
-  await writeThread(context, next);
-  await threadIndex.move(previous, next);
+  await writeThreadAndIndex(context, threadIndex, previous, next);
   return toThread(next);
 }
 
@@ -74,8 +73,7 @@ export async function updateThread(
     updatedAt: new Date(),
   });
 
-  await writeThread(context, next);
-  await threadIndex.move(previous, next);
+  await writeThreadAndIndex(context, threadIndex, previous, next);
   await dropIfSuperseded(context, threadIndex, next);
   return toThread(next);
 }

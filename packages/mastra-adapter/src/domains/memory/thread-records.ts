@@ -1,4 +1,10 @@
-import { decodeRecord, encodeRecord, getManyInBatches, type TableSchema } from '@cfkv/core';
+import {
+  decodeRecord,
+  encodeRecord,
+  getManyInBatches,
+  type KvEntry,
+  type TableSchema,
+} from '@cfkv/core';
 import type { StorageThreadType } from '@mastra/core/memory';
 import { TABLE_THREADS } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
@@ -40,10 +46,10 @@ export async function readThreads(
   return texts.map((text, index) => (text === null ? null : decodeThread(text, keys[index]!)));
 }
 
-export async function writeThread(context: StoreContext, thread: StoredThread): Promise<void> {
+/** Encodes a thread record as a KV entry, for a `putMany` that also carries its index entries. */
+export function toThreadRecordEntry(context: StoreContext, thread: StoredThread): KvEntry {
   const key = threadKey(context, thread.id);
-  const text = encodeRecord(THREAD_SCHEMA, thread, { table: TABLE_THREADS, key });
-  await context.transport.put(TABLE_THREADS, key, text);
+  return { key, value: encodeRecord(THREAD_SCHEMA, thread, { table: TABLE_THREADS, key }) };
 }
 
 export function decodeThread(text: string, key: string): StoredThread {

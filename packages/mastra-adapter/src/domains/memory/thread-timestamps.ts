@@ -1,7 +1,7 @@
-import { isCfkvError } from '@cfkv/core';
 import type { StoreContext } from '../../store-context.js';
 import { entryOf, type ThreadIndex } from './thread-index.js';
-import { readThread, readThreads, writeThread, type StoredThread } from './thread-records.js';
+import { readThread, readThreads, type StoredThread } from './thread-records.js';
+import { writeThreadUnlessRateLimited } from './thread-writes.js';
 
 /**
  * Sets updatedAt of existing threads after their messages changed; missing threads are
@@ -22,10 +22,12 @@ export async function setThreadsUpdatedAt(
 }
 
 /**
- * Writes a thread whose updatedAt moved because of a message write: the record first, then
- * its index entries. A thread stamped less than `threadTouchIntervalMs` before keeps its
- * updatedAt, and a 429 on the record means another writer stamped it within the last second,
- * so neither fails the message write.
+ * Writes a thread whose updatedAt moved because of a message write, with its index entries.
+ * A thread stamped less than `threadTouchIntervalMs` before keeps its updatedAt, and a 429 on
+ * the record means another writer stamped it within the last second, so neither fails the
+ * message write. Concurrent stamps can leave an older updatedAt entry behind. listThreads
+ * deletes such entries when it reads them, so this write stays at one `putMany` and one
+ * `deleteMany`.
  */
 export async function touchThread(
   context: StoreContext,
@@ -36,14 +38,7 @@ export async function touchThread(
   const elapsed = new Date(next.updatedAt).getTime() - new Date(previous.updatedAt).getTime();
   if (elapsed >= 0 && elapsed < context.threadTouchIntervalMs) return;
 
-  try {
-    await writeThread(context, next);
-  } catch (error) {
-    if (isCfkvError(error, 'RATE_LIMITED')) return;
-    throw error;
-  }
-  await index.move(previous, next);
-  await dropIfSuperseded(context, index, next);
+  await writeThreadUnlessRateLimited(context, index, previous, next);
 }
 
 /**

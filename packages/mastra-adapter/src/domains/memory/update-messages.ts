@@ -3,13 +3,10 @@ import { TABLE_MESSAGES } from '@mastra/core/storage';
 import { assertEntryKeyFits } from '../../entry-key-check.js';
 import type { StoreContext } from '../../store-context.js';
 import { assertId } from './input-validation.js';
-import { MESSAGE_ORDER_INDEX, moveOrderEntries, type MessageOrder } from './message-order.js';
-import {
-  normalizeMessage,
-  readMessages,
-  writeMessages,
-  type StoredMessage,
-} from './message-records.js';
+import { MESSAGE_ORDER_INDEX, type MessageOrder } from './message-order.js';
+import { normalizeMessage, readMessages, type StoredMessage } from './message-records.js';
+import { runWriteStep, writeMessageChanges } from './message-writes.js';
+import { reserveTiebreaks } from './order-tiebreak.js';
 import type { ThreadIndex } from './thread-index.js';
 import type { StoredThread } from './thread-records.js';
 import { readThreadMap, touchThread } from './thread-timestamps.js';
@@ -54,16 +51,16 @@ export async function updateMessages(
     results.push(toUpdateResult(next));
   }
 
+  const writeStamp = reserveTiebreaks(1);
   const changes = [...current.values()].map((next) => ({
     previous: originals.get(next.id) ?? null,
-    next: normalizeMessage(next),
+    next: normalizeMessage({ ...next, writeStamp }),
   }));
-  await writeMessages(
-    context,
-    changes.map((change) => change.next),
+  await writeMessageChanges(context, order, changes);
+  const updated = changes.map((change) => change.next);
+  await runWriteStep('thread-timestamps', updated, () =>
+    writeChangedThreads(context, threadIndex, originalThreads, threads),
   );
-  await moveOrderEntries(order, changes);
-  await writeChangedThreads(context, threadIndex, originalThreads, threads);
   return results;
 }
 

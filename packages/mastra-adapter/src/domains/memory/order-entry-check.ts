@@ -1,0 +1,89 @@
+import type { SortedSetEntry } from '@cfkv/core';
+import type { StoreContext } from '../../store-context.js';
+import { entryMatchesMessage, entryWriteStamp, type MessageOrder } from './message-order.js';
+import { readMessages, type StoredMessage } from './message-records.js';
+import { TIEBREAKS_PER_MILLISECOND } from './order-tiebreak.js';
+
+/**
+ * How long after its write stamp a save may still be in flight: longer than a REST call with
+ * all its retries and than KV's propagation across locations (up to 60 seconds). An order
+ * entry older than this that its record does not describe is left over, never in flight.
+ */
+const IN_FLIGHT_GRACE_MS = 10 * 60_000;
+
+/** An order entry with the thread whose set it was listed from. */
+export interface OwnedEntry extends SortedSetEntry {
+  threadId: string;
+}
+
+/** An order entry with the record read for it, once read. */
+export interface Candidate {
+  entry: OwnedEntry;
+  message?: StoredMessage | null;
+}
+
+/**
+ * True when an entry its record does not describe can be deleted: the record was written by a
+ * later save (a concurrent re-save or a move), or the entry is older than any save in flight.
+ * An entry newer than its record may belong to a save still in flight (or the record read was
+ * stale), so it is only skipped.
+ */
+export function isSupersededEntry(entry: OwnedEntry, message: StoredMessage | null): boolean {
+  const recordStamp = message?.writeStamp ?? 0;
+  if (entryMatchesMessage(entry, message, entry.threadId)) return false;
+
+  const stamp = entryWriteStamp(entry);
+  if (message !== null && recordStamp > stamp) return true;
+  return stamp > 0 && Date.now() - stamp / TIEBREAKS_PER_MILLISECOND > IN_FLIGHT_GRACE_MS;
+}
+
+/**
+ * Keeps one entry per message. Concurrent re-saves of one id each write an entry, and only the
+ * entry the record describes is true. So for an id listed more than once, the record is read
+ * (one bulk get per 100 such ids) and only that entry is kept. The others are returned as
+ * superseded when they can be deleted. Ids listed once are checked when their page is read.
+ */
+export async function keepOneEntryPerMessage(
+  context: StoreContext,
+  entries: readonly OwnedEntry[],
+): Promise<{ candidates: Candidate[]; superseded: OwnedEntry[] }> {
+  const counts = new Map<string, number>();
+  for (const entry of entries) counts.set(entry.member, (counts.get(entry.member) ?? 0) + 1);
+  const repeated = [...counts].filter(([, count]) => count > 1).map(([member]) => member);
+  if (repeated.length === 0)
+    return { candidates: entries.map((entry) => ({ entry })), superseded: [] };
+
+  const records = await readMessages(context, repeated);
+  const recordOf = new Map(repeated.map((member, index) => [member, records[index] ?? null]));
+  const candidates: Candidate[] = [];
+  const superseded: OwnedEntry[] = [];
+  for (const entry of entries) {
+    if (!recordOf.has(entry.member)) {
+      candidates.push({ entry });
+      continue;
+    }
+    const message = recordOf.get(entry.member) ?? null;
+    if (entryMatchesMessage(entry, message, entry.threadId)) candidates.push({ entry, message });
+    else if (isSupersededEntry(entry, message)) superseded.push(entry);
+  }
+  return { candidates, superseded };
+}
+
+/** Deletes superseded entries, one `deleteMany` per thread. */
+export async function removeSupersededEntries(
+  order: MessageOrder,
+  superseded: readonly OwnedEntry[],
+): Promise<void> {
+  const byThread = new Map<string, OwnedEntry[]>();
+  for (const entry of superseded) {
+    const group = byThread.get(entry.threadId) ?? [];
+    group.push(entry);
+    byThread.set(entry.threadId, group);
+  }
+  await Promise.all([...byThread].map(([threadId, group]) => order.removeEntries(threadId, group)));
+}
+
+/** Counts the different messages among `entries`. */
+export function countMessages(entries: readonly SortedSetEntry[]): number {
+  return new Set(entries.map((entry) => entry.member)).size;
+}

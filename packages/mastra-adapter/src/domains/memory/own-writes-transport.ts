@@ -1,0 +1,130 @@
+import type {
+  KvEntry,
+  ListOptions,
+  ListPage,
+  PutOptions,
+  Transport,
+  ValueWithMetadata,
+} from '@cfkv/core';
+
+/**
+ * How long a write is remembered: KV may take up to 60 seconds to show a write in other
+ * locations, and a read can be served from a cache that is that old.
+ */
+const OWN_WRITE_WINDOW_MS = 60_000;
+/** Writes remembered at once; the oldest is forgotten first. */
+const MAX_REMEMBERED_WRITES = 1_000;
+/** Values longer than this are not remembered, so the memory used stays bounded. */
+const MAX_REMEMBERED_VALUE_LENGTH = 256 * 1024;
+
+interface OwnWrite {
+  /** The value written, or null for a delete. */
+  value: string | null;
+  metadata: unknown;
+  writtenAt: number;
+}
+
+/**
+ * Lets one store object read its own record writes although KV is eventually consistent. A
+ * read that returns "not found" for a record this object wrote in the last 60 seconds returns
+ * the value written. A read that returns a record this object deleted in that time returns
+ * "not found". Any other read result is returned as KV gave it, so writes of other store
+ * objects are seen as soon as KV shows them. Lists are passed through unchanged.
+ */
+export class OwnWritesTransport implements Transport {
+  readonly name: string;
+  readonly #inner: Transport;
+  readonly #isRemembered: (table: string, key: string) => boolean;
+  readonly #writes = new Map<string, OwnWrite>();
+
+  /** `isRemembered` picks the keys worth remembering, such as record keys read by id. */
+  constructor(inner: Transport, isRemembered: (table: string, key: string) => boolean) {
+    this.name = inner.name;
+    this.#inner = inner;
+    this.#isRemembered = isRemembered;
+  }
+
+  async get(table: string, key: string): Promise<string | null> {
+    const value = await this.#inner.get(table, key);
+    return this.#resolve(table, key, { value, metadata: null }).value;
+  }
+
+  async getMany(table: string, keys: readonly string[]): Promise<(string | null)[]> {
+    const values = await this.#inner.getMany(table, keys);
+    return values.map(
+      (value, index) => this.#resolve(table, keys[index]!, { value, metadata: null }).value,
+    );
+  }
+
+  async getWithMetadata(table: string, key: string): Promise<ValueWithMetadata> {
+    return this.#resolve(table, key, await this.#inner.getWithMetadata(table, key));
+  }
+
+  async put(table: string, key: string, value: string, options?: PutOptions): Promise<void> {
+    await this.#inner.put(table, key, value, options);
+    this.#remember(table, key, value, options?.metadata ?? null);
+  }
+
+  async putMany(table: string, entries: readonly KvEntry[]): Promise<void> {
+    await this.#inner.putMany(table, entries);
+    for (const entry of entries) {
+      this.#remember(table, entry.key, entry.value, entry.metadata ?? null);
+    }
+  }
+
+  async delete(table: string, key: string): Promise<void> {
+    await this.#inner.delete(table, key);
+    this.#remember(table, key, null, null);
+  }
+
+  async deleteMany(table: string, keys: readonly string[]): Promise<void> {
+    await this.#inner.deleteMany(table, keys);
+    for (const key of keys) this.#remember(table, key, null, null);
+  }
+
+  list(table: string, options?: ListOptions): Promise<ListPage> {
+    return this.#inner.list(table, options);
+  }
+
+  /** Forgets every remembered write, for when the store's keys were cleared by another path. */
+  forget(): void {
+    this.#writes.clear();
+  }
+
+  #resolve(table: string, key: string, fresh: ValueWithMetadata): ValueWithMetadata {
+    const own = this.#recall(table, key);
+    if (own === undefined) return fresh;
+    if (own.value !== null && fresh.value === null) {
+      return { value: own.value, metadata: own.metadata };
+    }
+    if (own.value === null && fresh.value !== null) return { value: null, metadata: null };
+    return fresh;
+  }
+
+  #recall(table: string, key: string): OwnWrite | undefined {
+    const id = writeId(table, key);
+    const own = this.#writes.get(id);
+    if (own === undefined) return undefined;
+    if (Date.now() - own.writtenAt <= OWN_WRITE_WINDOW_MS) return own;
+
+    this.#writes.delete(id);
+    return undefined;
+  }
+
+  #remember(table: string, key: string, value: string | null, metadata: unknown): void {
+    if (!this.#isRemembered(table, key)) return;
+    const id = writeId(table, key);
+    this.#writes.delete(id);
+    if (value !== null && value.length > MAX_REMEMBERED_VALUE_LENGTH) return;
+
+    this.#writes.set(id, { value, metadata, writtenAt: Date.now() });
+    if (this.#writes.size > MAX_REMEMBERED_WRITES) {
+      const oldest = this.#writes.keys().next().value as string;
+      this.#writes.delete(oldest);
+    }
+  }
+}
+
+function writeId(table: string, key: string): string {
+  return `${table}\u0000${key}`;
+}

@@ -1,0 +1,89 @@
+import { randomPrefix } from '@cfkv/testing';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { at, makeMessage, makeThread } from './contract/store-fixture.js';
+import { expectRejectedWithoutWrites } from './reliability/bad-input-expect.js';
+import { startBindingBackend, type Backend } from './reliability/reliability-fixture.js';
+
+type Memory = ReturnType<Backend['openStore']>['stores']['memory'];
+
+/** Calls made the way untyped JavaScript callers make them: arguments missing or of the wrong type. */
+const MALFORMED_CALLS: [string, (memory: Memory) => Promise<unknown>, string][] = [
+  ['getThreadById without arguments', (m) => m.getThreadById(undefined as never), 'args'],
+  ['saveThread without arguments', (m) => m.saveThread(undefined as never), 'args'],
+  ['saveThread without a thread', (m) => m.saveThread({ thread: undefined as never }), 'thread'],
+  ['updateThread without arguments', (m) => m.updateThread(undefined as never), 'args'],
+  ['deleteThread without arguments', (m) => m.deleteThread(undefined as never), 'args'],
+  ['deleteThread with a number id', (m) => m.deleteThread({ threadId: 42 as never }), 'threadId'],
+  ['listThreads without arguments', (m) => m.listThreads(undefined as never), 'args'],
+  ['listMessages without arguments', (m) => m.listMessages(undefined as never), 'args'],
+  [
+    'listMessages with a BigInt thread id',
+    (m) => m.listMessages({ threadId: 10n as never }),
+    'threadId',
+  ],
+  [
+    'listMessagesById without ids',
+    (m) => m.listMessagesById({ messageIds: undefined as never }),
+    'messageIds',
+  ],
+  [
+    'listMessagesById with a string',
+    (m) => m.listMessagesById({ messageIds: 'm1' as never }),
+    'messageIds',
+  ],
+  [
+    'saveMessages without messages',
+    (m) => m.saveMessages({ messages: undefined as never }),
+    'messages',
+  ],
+  [
+    'saveMessages with a null message',
+    (m) => m.saveMessages({ messages: [null as never] }),
+    'messages[]',
+  ],
+  [
+    'updateMessages without messages',
+    (m) => m.updateMessages({ messages: undefined as never }),
+    'messages',
+  ],
+  ['deleteMessages without ids', (m) => m.deleteMessages(undefined as never), 'messageIds'],
+  [
+    'deleteMessages with an undefined id',
+    (m) => m.deleteMessages([undefined as never]),
+    'messageIds',
+  ],
+  ['deleteMessages with a number id', (m) => m.deleteMessages([42 as never]), 'messageIds'],
+  ['deleteMessages with a blank id', (m) => m.deleteMessages(['']), 'messageIds'],
+  ['getResourceById without arguments', (m) => m.getResourceById(undefined as never), 'args'],
+  [
+    'saveResource without a resource',
+    (m) => m.saveResource({ resource: undefined as never }),
+    'resource',
+  ],
+  ['updateResource without arguments', (m) => m.updateResource(undefined as never), 'args'],
+];
+
+describe('binding: malformed arguments', () => {
+  let backend: Backend;
+  let keyPrefix: string;
+  let memory: Memory;
+  beforeAll(async () => {
+    backend = await startBindingBackend();
+    keyPrefix = randomPrefix('rel');
+    memory = backend.openStore({ keyPrefix }).stores.memory;
+    await memory.saveThread({ thread: makeThread('t1', 'r1', at(0)) });
+    await memory.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
+  });
+  afterAll(async () => {
+    await backend?.dispose();
+  });
+
+  for (const [name, call, field] of MALFORMED_CALLS) {
+    it(`${name}: rejected, naming ${field}`, async () => {
+      await expectRejectedWithoutWrites(backend, keyPrefix, () => call(memory), {
+        code: 'INVALID_ARGUMENT',
+        field,
+      });
+    });
+  }
+});

@@ -1,0 +1,235 @@
+import { randomPrefix } from '@cfkv/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { at, ids, makeMessage, makeThread } from './contract/store-fixture.js';
+import {
+  startBindingBackend,
+  startRestBackend,
+  type Backend,
+} from './reliability/reliability-fixture.js';
+
+const WRITERS = 10;
+const MESSAGES_PER_WRITER = 50;
+const MESSAGES_PER_CALL = 5;
+const LONG_TEST = { timeout: 120_000 };
+
+const BACKENDS: [string, () => Promise<Backend>][] = [
+  ['binding', startBindingBackend],
+  ['rest', startRestBackend],
+];
+
+for (const [name, startBackend] of BACKENDS) {
+  describe(`${name}: concurrency`, () => {
+    let backend: Backend;
+    beforeAll(async () => {
+      backend = await startBackend();
+    });
+    afterAll(async () => {
+      await backend.dispose();
+    });
+
+    it(
+      'saveMessages: 10 writers of 50 messages each lose and duplicate nothing',
+      LONG_TEST,
+      async () => {
+        const keyPrefix = randomPrefix('rel');
+        const setup = backend.openStore({ keyPrefix }).stores.memory;
+        await setup.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+        // Writer w saves the messages whose createdAt is w, w + 10, w + 20, ...: writers interleave.
+        const expected = Array.from({ length: WRITERS * MESSAGES_PER_WRITER }, (_, n) => `m-${n}`);
+
+        await Promise.all(
+          Array.from({ length: WRITERS }, async (_, writer) => {
+            const memory = backend.openStore({ keyPrefix }).stores.memory;
+            for (let call = 0; call < MESSAGES_PER_WRITER / MESSAGES_PER_CALL; call++) {
+              const messages = Array.from({ length: MESSAGES_PER_CALL }, (_, index) => {
+                const n = (call * MESSAGES_PER_CALL + index) * WRITERS + writer;
+                return makeMessage(`m-${n}`, 't1', at(1_000 + n));
+              });
+              await memory.saveMessages({ messages });
+            }
+          }),
+        );
+
+        const listed = await setup.listMessages({ threadId: 't1', perPage: false });
+        expect(listed.total).toBe(expected.length);
+        expect(ids(listed.messages)).toEqual(expected);
+        const keys = await backend.rawKeys(keyPrefix);
+        expect(keys.filter((key) => key.includes(':record:m-'))).toHaveLength(expected.length);
+        expect(keys.filter((key) => key.includes(':thread-order:'))).toHaveLength(
+          2 * expected.length,
+        );
+      },
+    );
+
+    it(
+      'saveMessages: concurrent saves leave one updatedAt entry per thread',
+      LONG_TEST,
+      async () => {
+        const keyPrefix = randomPrefix('rel');
+        const setup = backend.openStore({ keyPrefix }).stores.memory;
+        await setup.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+
+        await Promise.all(
+          Array.from({ length: WRITERS }, (_, writer) =>
+            backend.openStore({ keyPrefix }).stores.memory.saveMessages({
+              messages: [makeMessage(`m-${writer}`, 't1', at(writer))],
+            }),
+          ),
+        );
+
+        const threads = await setup.listThreads({
+          filter: { resourceId: 'resource-1' },
+          orderBy: { field: 'updatedAt', direction: 'DESC' },
+        });
+        expect(ids(threads.threads)).toEqual(['t1']);
+        expect(threads.total).toBe(1);
+        const keys = await backend.rawKeys(keyPrefix);
+        expect(keys.filter((key) => key.includes(':threads-by-updated:'))).toHaveLength(2);
+      },
+    );
+
+    it(
+      'saveThread: 100 threads created concurrently for one resource are all listed once',
+      LONG_TEST,
+      async () => {
+        const keyPrefix = randomPrefix('rel');
+        const threadIds = Array.from({ length: 100 }, (_, n) => `t-${String(n).padStart(3, '0')}`);
+
+        await Promise.all(
+          Array.from({ length: WRITERS }, async (_, writer) => {
+            const memory = backend.openStore({ keyPrefix }).stores.memory;
+            for (let n = writer; n < threadIds.length; n += WRITERS) {
+              await memory.saveThread({ thread: makeThread(threadIds[n]!, 'resource-1', at(n)) });
+            }
+          }),
+        );
+
+        const memory = backend.openStore({ keyPrefix }).stores.memory;
+        const listed = await memory.listThreads({
+          filter: { resourceId: 'resource-1' },
+          perPage: false,
+          orderBy: { field: 'createdAt', direction: 'ASC' },
+        });
+        expect(listed.total).toBe(threadIds.length);
+        expect(ids(listed.threads)).toEqual(threadIds);
+        const keys = await backend.rawKeys(keyPrefix);
+        expect(keys.filter((key) => key.includes(':threads-by-created:'))).toHaveLength(200);
+        expect(keys.filter((key) => key.includes(':threads-by-updated:'))).toHaveLength(200);
+      },
+    );
+
+    it(
+      'updateThread: concurrent updates leave one whole record of the last write',
+      LONG_TEST,
+      async () => {
+        const keyPrefix = randomPrefix('rel');
+        const setup = backend.openStore({ keyPrefix }).stores.memory;
+        await setup.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+
+        const results = await Promise.all(
+          Array.from({ length: WRITERS }, (_, writer) =>
+            backend.openStore({ keyPrefix }).stores.memory.updateThread({
+              id: 't1',
+              title: `title of writer ${writer}`,
+              metadata: { writer, payload: `payload-${writer}`.repeat(50) },
+            }),
+          ),
+        );
+
+        const thread = await setup.getThreadById({ threadId: 't1' });
+        const writer = thread?.metadata?.writer as number;
+        expect(results.map((result) => result.title)).toContain(thread?.title);
+        expect(thread?.title).toBe(`title of writer ${writer}`);
+        expect(thread?.metadata?.payload).toBe(`payload-${writer}`.repeat(50));
+        expect(thread?.resourceId).toBe('resource-1');
+        const listed = await setup.listThreads({
+          filter: { resourceId: 'resource-1' },
+          orderBy: { field: 'updatedAt', direction: 'DESC' },
+        });
+        expect(ids(listed.threads)).toEqual(['t1']);
+        expect(listed.total).toBe(1);
+      },
+    );
+
+    it(
+      'saveMessages: concurrent re-saves of one message list it once with total 1',
+      LONG_TEST,
+      async () => {
+        const keyPrefix = randomPrefix('rel');
+        const setup = backend.openStore({ keyPrefix }).stores.memory;
+        await setup.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+        await setup.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
+
+        await Promise.all(
+          Array.from({ length: WRITERS }, (_, writer) =>
+            backend.openStore({ keyPrefix }).stores.memory.saveMessages({
+              messages: [makeMessage('m1', 't1', at(100 + writer))],
+            }),
+          ),
+        );
+
+        const listed = await setup.listMessages({ threadId: 't1' });
+        expect(ids(listed.messages)).toEqual(['m1']);
+        expect(listed.total).toBe(1);
+        const keys = await backend.rawKeys(keyPrefix);
+        expect(keys.filter((key) => key.includes(':thread-order:'))).toHaveLength(2);
+      },
+    );
+
+    it('saveMessages: re-saving a message updates it in place and keeps its order', async () => {
+      const keyPrefix = randomPrefix('rel');
+      const memory = backend.openStore({ keyPrefix }).stores.memory;
+      await memory.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+      await memory.saveMessages({
+        messages: ['a', 'b', 'c'].map((id) => makeMessage(id, 't1', at(5))),
+      });
+
+      const edited = makeMessage('a', 't1', at(5), {
+        content: { format: 2, parts: [{ type: 'text', text: 'edited' }] },
+      });
+      await memory.saveMessages({ messages: [edited] });
+
+      const listed = await memory.listMessages({ threadId: 't1' });
+      expect(ids(listed.messages)).toEqual(['a', 'b', 'c']);
+      expect(listed.messages[0]?.content.parts).toEqual([{ type: 'text', text: 'edited' }]);
+      const keys = await backend.rawKeys(keyPrefix);
+      expect(keys.filter((key) => key.includes(':thread-order:'))).toHaveLength(6);
+    });
+
+    it('saveMessages: re-saving with a new createdAt moves the message, no stale entry', async () => {
+      const keyPrefix = randomPrefix('rel');
+      const memory = backend.openStore({ keyPrefix }).stores.memory;
+      await memory.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+      await memory.saveMessages({
+        messages: [1, 2, 3].map((n) => makeMessage(`m${n}`, 't1', at(n))),
+      });
+
+      await memory.saveMessages({ messages: [makeMessage('m1', 't1', at(10))] });
+
+      const listed = await memory.listMessages({ threadId: 't1' });
+      expect(ids(listed.messages)).toEqual(['m2', 'm3', 'm1']);
+      expect(listed.total).toBe(3);
+      const keys = await backend.rawKeys(keyPrefix);
+      expect(keys.filter((key) => key.includes(':thread-order:'))).toHaveLength(6);
+    });
+
+    it('saveMessages: re-saving into another thread moves the message, no stale entry', async () => {
+      const keyPrefix = randomPrefix('rel');
+      const memory = backend.openStore({ keyPrefix }).stores.memory;
+      for (const id of ['t1', 't2']) {
+        await memory.saveThread({ thread: makeThread(id, 'resource-1', at(0)) });
+      }
+      await memory.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
+
+      await memory.saveMessages({ messages: [makeMessage('m1', 't2', at(2))] });
+
+      const first = await memory.listMessages({ threadId: 't1' });
+      const second = await memory.listMessages({ threadId: 't2' });
+      expect(first).toMatchObject({ messages: [], total: 0 });
+      expect(ids(second.messages)).toEqual(['m1']);
+      const keys = await backend.rawKeys(keyPrefix);
+      expect(keys.filter((key) => key.includes(':thread-order:t1:'))).toEqual([]);
+      expect(keys.filter((key) => key.includes(':thread-order:t2:'))).toHaveLength(2);
+    });
+  });
+}
