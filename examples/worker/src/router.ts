@@ -1,6 +1,7 @@
 import type { App } from './app.js';
 import { HttpError } from './http-error.js';
 import { createThread, listLastMessages, listResourceThreads, sendMessage } from './routes.js';
+import { listApprovalRuns, resumeApprovalRun, startApprovalRun } from './workflow-routes.js';
 
 type Handler = (app: App, request: Request, url: URL, params: string[]) => Promise<Response>;
 
@@ -27,6 +28,21 @@ const routes: Route[] = [
     method: 'GET',
     pattern: /^\/resources\/([^/]+)\/threads$/,
     handler: (app, _request, _url, [resourceId]) => listResourceThreads(app, resourceId!),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/workflows\/approval\/runs$/,
+    handler: (app, request) => startApprovalRun(app, request),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/workflows\/approval\/runs$/,
+    handler: (app, _request, url) => listApprovalRuns(app, url),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/workflows\/approval\/runs\/([^/]+)\/resume$/,
+    handler: (app, request, _url, [runId]) => resumeApprovalRun(app, runId!, request),
   },
 ];
 

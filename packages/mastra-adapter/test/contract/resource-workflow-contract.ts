@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkflowRunState } from '@mastra/core/workflows';
 import { memoryOf, type CreateStore } from './store-fixture.js';
 import { useStoreFixture } from './use-fixture.js';
 
+/** Resources. Workflow snapshots and runs have their own suite in workflows-contract.ts. */
 export function describeResourceWorkflowContract(name: string, createStore: CreateStore): void {
-  describe(`${name}: resources and workflow snapshots`, () => {
+  describe(`${name}: resources`, () => {
     const fixture = useStoreFixture(createStore);
 
     it('saveResource: round-trips working memory and metadata', async () => {
@@ -42,39 +42,5 @@ export function describeResourceWorkflowContract(name: string, createStore: Crea
       const read = await memory.getResourceById({ resourceId: 'r1' });
       expect(read?.metadata).toEqual({ a: 1, b: 2 });
     });
-
-    it('persistWorkflowSnapshot: round-trips through loadWorkflowSnapshot', async () => {
-      const workflows = fixture().store.stores.workflows;
-      const snapshot = {
-        runId: 'r',
-        status: 'running',
-        value: { n: 1 },
-      } as unknown as WorkflowRunState;
-
-      await workflows.persistWorkflowSnapshot({ workflowName: 'wf:1', runId: 'r', snapshot });
-
-      expect(await workflows.loadWorkflowSnapshot({ workflowName: 'wf:1', runId: 'r' })).toEqual(
-        snapshot,
-      );
-      expect(await workflows.loadWorkflowSnapshot({ workflowName: 'wf', runId: '1:r' })).toBeNull();
-      expect(await workflows.loadWorkflowSnapshot({ workflowName: 'wf:1', runId: 'x' })).toBeNull();
-    });
-
-    it('persistWorkflowSnapshot: stores a snapshot over the KV value limit', async () => {
-      const workflows = fixture().store.stores.workflows;
-      const large = 'x'.repeat(26 * 1024 * 1024);
-      const snapshot = {
-        runId: 'big',
-        status: 'success',
-        value: { large },
-      } as unknown as WorkflowRunState;
-
-      await workflows.persistWorkflowSnapshot({ workflowName: 'wf', runId: 'big', snapshot });
-
-      const loaded = await workflows.loadWorkflowSnapshot({ workflowName: 'wf', runId: 'big' });
-      expect((loaded as unknown as { value: { large: string } }).value.large.length).toBe(
-        large.length,
-      );
-    }, 120_000);
   });
 }

@@ -1,4 +1,5 @@
 import { CfkvError } from '@cfkv/core';
+import { ErrorDomain } from '@mastra/core/error';
 import {
   TABLE_WORKFLOW_SNAPSHOT,
   WorkflowsStorage,
@@ -11,9 +12,12 @@ import type { StepResult, WorkflowRunState } from '@mastra/core/workflows';
 import { clearTables } from '../../clear-tables.js';
 import type { StoreContext } from '../../store-context.js';
 import { runStoreOperation, type ErrorDetails } from '../../store-errors.js';
-import { ErrorDomain } from '@mastra/core/error';
-import { deleteRun, readRun, writeRun } from './snapshot-records.js';
 import { assertId } from '../memory/input-validation.js';
+import { getRunById, listRuns } from './list-runs.js';
+import { filterValuesOf, memberOf, RunIndex } from './run-index.js';
+import { updateRunState, updateStepResult } from './run-updates.js';
+import { persistSnapshot, removeRun } from './run-writes.js';
+import { readRun, type RunRef } from './snapshot-records.js';
 
 export interface PersistSnapshotInput {
   workflowName: string;
@@ -24,19 +28,29 @@ export interface PersistSnapshotInput {
   updatedAt?: Date;
 }
 
+type AnyStepResult = StepResult<unknown, unknown, unknown, unknown>;
+
 /**
- * Mastra's workflows domain over Workers KV: snapshots are persisted and loaded by workflow
- * name and run id. Listing runs and partial updates are not supported yet and reject with a
- * NOT_SUPPORTED cause.
+ * Mastra's workflows domain over Workers KV: run snapshots (chunked past KV's 25 MiB value
+ * limit), runs listed newest first through one index per filter combination, and partial
+ * updates. KV has no transactions, so concurrent updates of one run are not supported and
+ * `supportsConcurrentUpdates()` is false.
  */
 export class CloudflareWorkflowsStorage extends WorkflowsStorage {
   readonly #context: StoreContext;
+  readonly #index: RunIndex;
 
   constructor(context: StoreContext) {
     super();
     this.#context = context;
+    this.#index = new RunIndex(context);
   }
 
+  /**
+   * False: every update reads the run, changes it and writes it back, and KV offers neither
+   * transactions nor compare-and-set, so two concurrent updates of one run can lose one.
+   * Mastra's default workflow engine works with this; its evented engine requires true.
+   */
   override supportsConcurrentUpdates(): boolean {
     return false;
   }
@@ -48,53 +62,67 @@ export class CloudflareWorkflowsStorage extends WorkflowsStorage {
   }
 
   override async persistWorkflowSnapshot(input: PersistSnapshotInput): Promise<void> {
-    const details = { workflowName: input.workflowName, runId: input.runId };
-    await this.#run('PERSIST_WORKFLOW_SNAPSHOT', details, async () => {
-      assertId(input.workflowName, 'workflowName');
-      assertId(input.runId, 'runId');
-      const existing = await readRun(this.#context, input.workflowName, input.runId);
-      const now = new Date();
-      await writeRun(this.#context, {
-        workflowName: input.workflowName,
-        runId: input.runId,
-        resourceId: input.resourceId ?? existing?.resourceId,
-        snapshot: input.snapshot,
-        createdAt: input.createdAt ?? existing?.createdAt ?? now,
-        updatedAt: input.updatedAt ?? now,
-      });
+    await this.#run('PERSIST_WORKFLOW_SNAPSHOT', detailsOf(input), async () => {
+      assertRunRef(input);
+      assertOptionalId(input.resourceId, 'resourceId');
+      assertSnapshot(input.snapshot);
+      this.#index.assertFits(filterValuesOf(input), memberOf(input));
+      await persistSnapshot(this.#context, this.#index, input);
     });
   }
 
-  override async loadWorkflowSnapshot(args: {
-    workflowName: string;
-    runId: string;
-  }): Promise<WorkflowRunState | null> {
-    const details = { workflowName: args.workflowName, runId: args.runId };
-    return this.#run('LOAD_WORKFLOW_SNAPSHOT', details, async () => {
-      assertId(args.workflowName, 'workflowName');
-      assertId(args.runId, 'runId');
-      const run = await readRun(this.#context, args.workflowName, args.runId);
+  override async loadWorkflowSnapshot(args: RunRef): Promise<WorkflowRunState | null> {
+    return this.#run('LOAD_WORKFLOW_SNAPSHOT', detailsOf(args), async () => {
+      assertRunRef(args);
+      const run = await readRun(this.#context, args);
       return run?.snapshot ?? null;
     });
   }
 
-  override async deleteWorkflowRunById(args: {
-    runId: string;
-    workflowName: string;
-  }): Promise<void> {
-    await this.#run('DELETE_WORKFLOW_RUN_BY_ID', { ...args }, () =>
-      deleteRun(this.#context, args.workflowName, args.runId),
+  override async listWorkflowRuns(args?: StorageListWorkflowRunsInput): Promise<WorkflowRuns> {
+    const details = {
+      workflowName: args?.workflowName ?? null,
+      resourceId: args?.resourceId ?? null,
+      status: args?.status ?? null,
+    };
+    return this.#run('LIST_WORKFLOW_RUNS', details, () =>
+      listRuns(this.#context, this.#index, args),
     );
+  }
+
+  override async getWorkflowRunById(args: {
+    runId: string;
+    workflowName?: string;
+  }): Promise<WorkflowRun | null> {
+    const details = { runId: args.runId, workflowName: args.workflowName ?? null };
+    return this.#run('GET_WORKFLOW_RUN_BY_ID', details, async () => {
+      assertId(args.runId, 'runId');
+      if (args.workflowName !== undefined) assertId(args.workflowName, 'workflowName');
+      return getRunById(this.#context, args.runId, args.workflowName);
+    });
+  }
+
+  override async deleteWorkflowRunById(args: RunRef): Promise<void> {
+    await this.#run('DELETE_WORKFLOW_RUN_BY_ID', detailsOf(args), async () => {
+      assertRunRef(args);
+      await removeRun(this.#context, this.#index, args);
+    });
   }
 
   override async updateWorkflowResults(args: {
     workflowName: string;
     runId: string;
     stepId: string;
-    result: StepResult<unknown, unknown, unknown, unknown>;
+    result: AnyStepResult;
     requestContext: Record<string, unknown>;
-  }): Promise<Record<string, StepResult<unknown, unknown, unknown, unknown>>> {
-    return this.#notSupported('UPDATE_WORKFLOW_RESULTS', args.workflowName, args.runId);
+  }): Promise<Record<string, AnyStepResult>> {
+    const details = { ...detailsOf(args), stepId: args.stepId };
+    return this.#run('UPDATE_WORKFLOW_RESULTS', details, async () => {
+      assertRunRef(args);
+      assertId(args.stepId, 'stepId');
+      this.#index.assertFits({ workflowName: args.workflowName }, memberOf(args));
+      return updateStepResult(this.#context, this.#index, args);
+    });
   }
 
   override async updateWorkflowState(args: {
@@ -102,28 +130,13 @@ export class CloudflareWorkflowsStorage extends WorkflowsStorage {
     runId: string;
     opts: UpdateWorkflowStateOptions;
   }): Promise<WorkflowRunState | undefined> {
-    return this.#notSupported('UPDATE_WORKFLOW_STATE', args.workflowName, args.runId);
-  }
-
-  override async listWorkflowRuns(_args?: StorageListWorkflowRunsInput): Promise<WorkflowRuns> {
-    return this.#notSupported('LIST_WORKFLOW_RUNS');
-  }
-
-  override async getWorkflowRunById(args: {
-    runId: string;
-    workflowName?: string;
-  }): Promise<WorkflowRun | null> {
-    return this.#notSupported('GET_WORKFLOW_RUN_BY_ID', args.workflowName, args.runId);
-  }
-
-  #notSupported(name: Uppercase<string>, workflowName?: string, runId?: string): Promise<never> {
-    const details = { workflowName: workflowName ?? null, runId: runId ?? null };
-    return this.#run(name, details, async () => {
-      throw new CfkvError(
-        'NOT_SUPPORTED',
-        `${name} is not supported by CloudflareStore yet; only workflow snapshots are stored.`,
-        { operation: name },
-      );
+    const details = { ...detailsOf(args), status: args.opts?.status ?? null };
+    return this.#run('UPDATE_WORKFLOW_STATE', details, async () => {
+      assertRunRef(args);
+      assertStateOptions(args.opts);
+      const status = args.opts.status;
+      this.#index.assertFits({ workflowName: args.workflowName, status }, memberOf(args));
+      return updateRunState(this.#context, this.#index, args, args.opts);
     });
   }
 
@@ -133,4 +146,38 @@ export class CloudflareWorkflowsStorage extends WorkflowsStorage {
       action,
     );
   }
+}
+
+function detailsOf(ref: RunRef): ErrorDetails {
+  return { workflowName: ref.workflowName, runId: ref.runId };
+}
+
+function assertRunRef(ref: RunRef): void {
+  assertId(ref.workflowName, 'workflowName');
+  assertId(ref.runId, 'runId');
+}
+
+/** Rejects an optional id that is given but is not a string; null and '' count as absent. */
+function assertOptionalId(value: unknown, field: string): void {
+  if (value === undefined || value === null || typeof value === 'string') return;
+  throw new CfkvError(
+    'INVALID_ARGUMENT',
+    `${field} must be a string when given, got ${JSON.stringify(value) ?? String(value)}.`,
+    { field },
+  );
+}
+
+function assertSnapshot(snapshot: unknown): void {
+  if (typeof snapshot === 'object' && snapshot !== null && !Array.isArray(snapshot)) return;
+  throw new CfkvError('INVALID_ARGUMENT', 'snapshot must be a workflow run state object.', {
+    field: 'snapshot',
+  });
+}
+
+function assertStateOptions(options: unknown): void {
+  const status = (options as { status?: unknown } | null)?.status;
+  if (typeof status === 'string' && status !== '') return;
+  throw new CfkvError('INVALID_ARGUMENT', 'opts.status must be a workflow run status string.', {
+    field: 'opts.status',
+  });
 }
