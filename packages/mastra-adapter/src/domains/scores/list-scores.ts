@@ -1,0 +1,84 @@
+import type { ListScoresResponse } from '@mastra/core/evals';
+import {
+  calculatePagination,
+  normalizePerPage,
+  type ScoreTenancyFilters,
+  type StoragePagination,
+} from '@mastra/core/storage';
+import type { StoreContext } from '../../store-context.js';
+import type {
+  ScoreFilterFields,
+  ScoreIndexEntry,
+  ScoreIndexes,
+  ScoreIndexKind,
+} from './score-index.js';
+import { readScores, toScore } from './score-records.js';
+
+export interface ScoreQuery {
+  kind: ScoreIndexKind;
+  owner: string;
+  pagination: StoragePagination;
+  /** Keeps an entry by the filter fields in its list metadata; the default keeps all. */
+  accept?: (fields: ScoreFilterFields) => boolean;
+}
+
+/**
+ * Lists one owner's scores newest first with Mastra's pagination. It lists the owner's whole
+ * index, because Mastra's response carries an exact total, filters on the list metadata, and
+ * bulk-gets only the records of the requested page.
+ */
+export async function listScores(
+  context: StoreContext,
+  indexes: ScoreIndexes,
+  query: ScoreQuery,
+): Promise<ListScoresResponse> {
+  const { page, perPage: perPageInput } = query.pagination;
+  const perPage = normalizePerPage(perPageInput, Number.MAX_SAFE_INTEGER);
+  const { offset, perPage: perPageForResponse } = calculatePagination(page, perPageInput, perPage);
+  const accept = query.accept ?? (() => true);
+
+  const entries = await indexes.read(query.kind, query.owner);
+  const matching = entries.filter((entry) => accept(entry.fields));
+  const end = perPageInput === false ? matching.length : offset + perPage;
+  const scores = await readPage(context, indexes, query, matching.slice(offset, end));
+
+  return {
+    scores,
+    pagination: {
+      total: matching.length,
+      page,
+      perPage: perPageForResponse,
+      hasMore: perPageInput === false ? false : matching.length > end,
+    },
+  };
+}
+
+/** Reads the records of a page, skipping entries left behind by a save that moved the score. */
+async function readPage(
+  context: StoreContext,
+  indexes: ScoreIndexes,
+  query: ScoreQuery,
+  entries: readonly ScoreIndexEntry[],
+): Promise<ListScoresResponse['scores']> {
+  const records = await readScores(
+    context,
+    entries.map((entry) => entry.scoreId),
+  );
+  return entries.flatMap((entry, position) => {
+    const record = records[position] ?? null;
+    if (record === null || !indexes.matches(query.kind, query.owner, entry, record)) return [];
+    return [toScore(record)];
+  });
+}
+
+/** Mastra's tenancy filter: each given id must equal the score's. */
+export function matchesTenancy(
+  fields: ScoreFilterFields,
+  filters: ScoreTenancyFilters | undefined,
+): boolean {
+  if (filters === undefined) return true;
+  if (filters.organizationId !== undefined && fields.organizationId !== filters.organizationId) {
+    return false;
+  }
+  return filters.projectId === undefined || fields.projectId === filters.projectId;
+}
