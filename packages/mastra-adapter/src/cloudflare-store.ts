@@ -5,16 +5,21 @@ import { MastraCompositeStore } from '@mastra/core/storage';
 import { clearTables } from './clear-tables.js';
 import { CloudflareMemoryStorage } from './domains/memory/memory-storage.js';
 import { CloudflareWorkflowsStorage } from './domains/workflows/workflows-storage.js';
+import { CloudflareScoresStorage } from './domains/scores/scores-storage.js';
+import { CloudflareObservabilityStorage } from './domains/observability/observability-storage.js';
 import { LazyRestTransport } from './lazy-rest-transport.js';
 import type { StoreContext } from './store-context.js';
 import { runStoreOperation } from './store-errors.js';
 import {
   assertRestOptions,
+  assertStoreOptions,
   isBindingOptions,
   isTransportOptions,
   resolveBindings,
   STORE_TABLES,
+  withUnboundTables,
   type CloudflareStoreOptions,
+  type StoreTable,
 } from './store-options.js';
 import { ErrorDomain } from '@mastra/core/error';
 
@@ -28,14 +33,20 @@ export class CloudflareStore extends MastraCompositeStore {
   readonly transport: Transport;
   readonly keyPrefix: string;
   readonly #context: StoreContext;
+  /** The tables this store can reach: every table, or over bindings only those bound. */
+  readonly #tables: readonly StoreTable[];
   declare stores: {
     memory: CloudflareMemoryStorage;
     workflows: CloudflareWorkflowsStorage;
+    scores: CloudflareScoresStorage;
+    observability: CloudflareObservabilityStorage;
   };
 
   constructor(options: CloudflareStoreOptions) {
-    super({ id: options.id ?? DEFAULT_STORE_ID, name: 'CloudflareStore' });
-    this.transport = createTransport(options);
+    super({ id: storeIdOf(options), name: 'CloudflareStore' });
+    const { transport, tables } = createTransport(options);
+    this.transport = transport;
+    this.#tables = tables;
     this.keyPrefix = options.keyPrefix ?? '';
     this.#context = {
       transport: this.transport,
@@ -46,6 +57,8 @@ export class CloudflareStore extends MastraCompositeStore {
     this.stores = {
       memory: new CloudflareMemoryStorage(this.#context),
       workflows: new CloudflareWorkflowsStorage(this.#context),
+      scores: new CloudflareScoresStorage(this.#context),
+      observability: new CloudflareObservabilityStorage(this.#context),
     };
   }
 
@@ -55,21 +68,38 @@ export class CloudflareStore extends MastraCompositeStore {
     for (const domain of Object.values(this.stores)) domain.__setLogger(logger);
   }
 
-  /** Deletes every key of this store's key prefix in every table; other prefixes stay. */
+  /**
+   * Deletes every key of this store's key prefix in every table it can reach; other prefixes
+   * stay. Over bindings, an optional table left unbound is skipped.
+   */
   async dangerouslyClearAll(): Promise<void> {
     const details = { keyPrefix: this.keyPrefix };
     await runStoreOperation(
       { name: 'CLEAR_ALL', domain: ErrorDomain.STORAGE, details, logger: this.logger },
-      () => clearTables(this.#context, STORE_TABLES),
+      async () => {
+        await clearTables(this.#context, this.#tables);
+        this.stores.memory.forgetOwnWrites();
+      },
     );
   }
 }
 
-function createTransport(options: CloudflareStoreOptions): Transport {
-  if (isTransportOptions(options)) return options.transport;
+/** Checks the options and returns the store id, in time for the base class constructor. */
+function storeIdOf(options: CloudflareStoreOptions): string {
+  assertStoreOptions(options);
+  return options.id ?? DEFAULT_STORE_ID;
+}
+
+function createTransport(options: CloudflareStoreOptions): {
+  transport: Transport;
+  tables: readonly StoreTable[];
+} {
+  if (isTransportOptions(options)) return { transport: options.transport, tables: STORE_TABLES };
   if (isBindingOptions(options)) {
-    return new BindingTransport({ namespaces: resolveBindings(options.bindings) });
+    const namespaces = resolveBindings(options.bindings);
+    const transport = new BindingTransport({ namespaces: withUnboundTables(namespaces) });
+    return { transport, tables: STORE_TABLES.filter((table) => table in namespaces) };
   }
   assertRestOptions(options);
-  return new LazyRestTransport(options, STORE_TABLES);
+  return { transport: new LazyRestTransport(options, STORE_TABLES), tables: STORE_TABLES };
 }

@@ -7,7 +7,6 @@ import {
   type KVNamespaceLike,
 } from '@cfkv/core';
 import { randomPrefix } from '@cfkv/testing';
-import type { RestTransportOptions } from '@cfkv/rest';
 import { MastraError } from '@mastra/core/error';
 import { ConsoleLogger } from '@mastra/core/logger';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -91,27 +90,16 @@ describe('binding: configuration', () => {
     expect((error as CfkvError).message).toContain('mastra_threads');
   });
 
-  it('saveThread: a keyPrefix of 600 bytes is rejected before any write', async () => {
+  it('constructor: rejects a keyPrefix of 600 bytes before any write', async () => {
     const base = randomPrefix('rel');
-    const memory = backend.openStore({ keyPrefix: `${base}${'p'.repeat(600)}` }).stores.memory;
-    // The store's own prefix is too long to list, so its keys are found by the shorter base.
-    const keysUnderBase = async () =>
-      (
-        await Promise.all(
-          STORE_TABLES.map((table) =>
-            collectAllKeys(backend.transport, table, escapeKeyPart(base)),
-          ),
-        )
-      ).flat();
+    const error = thrownBy(() => backend.openStore({ keyPrefix: `${base}${'p'.repeat(600)}` }));
 
-    const error = await memory
-      .saveThread({ thread: makeThread('t1', 'r1', at(0)) })
-      .catch((caught: unknown) => caught);
-
-    expect(error).toBeInstanceOf(MastraError);
-    expect(isCfkvError((error as MastraError).cause, 'KEY_TOO_LARGE')).toBe(true);
-    expect((error as MastraError).category).toBe('USER');
-    expect(await keysUnderBase()).toEqual([]);
+    expect(isCfkvError(error, 'INVALID_ARGUMENT')).toBe(true);
+    expect((error as CfkvError).field).toBe('keyPrefix');
+    const keysUnderBase = await Promise.all(
+      STORE_TABLES.map((table) => collectAllKeys(backend.transport, table, escapeKeyPart(base))),
+    );
+    expect(keysUnderBase.flat()).toEqual([]);
   });
 });
 
@@ -127,9 +115,8 @@ describe('rest: configuration and secrets', () => {
     await backend.dispose();
   });
 
-  // RestStoreOptions does not declare the retry options; they reach RestTransport at run time.
   function restOptions(
-    overrides: Partial<RestStoreOptions & RestTransportOptions> = {},
+    overrides: Partial<RestStoreOptions> = {},
   ): RestStoreOptions {
     return {
       accountId: backend.server!.accountId,
