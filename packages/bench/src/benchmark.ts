@@ -1,8 +1,10 @@
+import { describeRule, isWithinLimit } from './budget-rule.js';
 import { budgetsForStep } from './budgets.js';
 import type { StoreTarget } from './store-targets.js';
 import { runWorkload, type RuleResult, type StepMeasurement } from './workload-runner.js';
 import { WORKLOAD } from './workload.js';
 import type { WorkloadBase } from './workload-sizes.js';
+import type { WorkloadStep } from './workload-step.js';
 
 /** One step across every scale on one store. */
 export interface StepSummary {
@@ -27,25 +29,32 @@ export interface BenchmarkOptions {
   /** Ascending. */
   scales: readonly number[];
   base?: WorkloadBase;
+  /** The steps to run, in order. Default: the whole workload. */
+  workload?: readonly WorkloadStep[];
   /** Called before each run, for progress output. */
   onRun?(target: string, scale: number): void;
 }
 
 export async function runBenchmark(options: BenchmarkOptions): Promise<TargetResult[]> {
   const results: TargetResult[] = [];
+  const workload = options.workload ?? WORKLOAD;
   for (const target of options.targets) {
     const runs: StepMeasurement[][] = [];
     for (const scale of options.scales) {
       options.onRun?.(target.name, scale);
-      runs.push(await runWorkload(target, scale, options.base));
+      runs.push(await runWorkload(target, scale, { base: options.base, workload }));
     }
-    results.push(summarizeTarget(target.name, runs));
+    results.push(summarizeTarget(target.name, workload, runs));
   }
   return results;
 }
 
-function summarizeTarget(target: string, runs: readonly StepMeasurement[][]): TargetResult {
-  const steps = WORKLOAD.map((step) => {
+function summarizeTarget(
+  target: string,
+  workload: readonly WorkloadStep[],
+  runs: readonly StepMeasurement[][],
+): TargetResult {
+  const steps = workload.map((step) => {
     const measurements = runs.map((run) =>
       run.find((measurement) => measurement.step === step.name)!,
     );
@@ -71,7 +80,7 @@ function summarizeStep(step: string, measurements: StepMeasurement[]): StepSumma
   const known = totals as number[];
   const smallest = known[0]!;
   const largest = known.at(-1)!;
-  const ratio = smallest === 0 ? (largest === 0 ? 1 : Infinity) : largest / smallest;
+  const ratio = countRatio(smallest, largest);
   const acrossScales =
     measurements.length < 2
       ? []
@@ -79,33 +88,39 @@ function summarizeStep(step: string, measurements: StepMeasurement[]): StepSumma
           (budget.checkAcrossScales?.(known) ?? []).map((rule) => ({
             ...rule,
             budget: budget.name,
-            passed: rule.actual <= rule.limit,
+            passed: isWithinLimit(rule),
           })),
         );
   return { step, budgets: budgets.map((budget) => budget.name), measurements, ratio, acrossScales };
 }
 
-/** Every rule that failed, over every step, scale and store. */
+function countRatio(smallest: number, largest: number): number {
+  if (smallest > 0) return largest / smallest;
+  return largest === 0 ? 1 : Infinity;
+}
+
+/** Lists every rule that failed, over every step, scale and store, with its budget and counts. */
 export function failedRules(results: readonly TargetResult[]): string[] {
   const failures: string[] = [];
   for (const result of results) {
     for (const summary of result.steps) {
       for (const measurement of summary.measurements) {
         for (const rule of measurement.rules.filter((candidate) => !candidate.passed)) {
-          failures.push(
-            `${result.target} ${summary.step} scale ${measurement.scale}: ${rule.budget} ` +
-              `${rule.rule} ${rule.actual} > ${rule.limit}`,
-          );
+          const where = `${result.target} ${summary.step} at scale ${measurement.scale}`;
+          failures.push(`${where}: budget ${rule.budget} exceeded: ${describeRule(rule)}`);
         }
       }
       for (const rule of summary.acrossScales.filter((candidate) => !candidate.passed)) {
-        failures.push(
-          `${result.target} ${summary.step}: ${rule.budget} ${rule.rule} ${rule.actual} > ${rule.limit}`,
-        );
+        const where = `${result.target} ${summary.step} across scales ${scaleList(summary)}`;
+        failures.push(`${where}: budget ${rule.budget} exceeded: ${describeRule(rule)}`);
       }
     }
   }
   return failures;
+}
+
+function scaleList(summary: StepSummary): string {
+  return summary.measurements.map((measurement) => measurement.scale).join(', ');
 }
 
 /** Steps that threw for a reason other than "not supported". */

@@ -1,10 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { buildWorkerBundle, type WorkerBundle } from './worker-bundle.js';
 
-/** A string only the REST client contains: the bulk endpoint path of Cloudflare's KV API. */
-export const REST_CLIENT_MARKER = '/bulk/get';
+/**
+ * Strings only the REST client contains: paths of Cloudflare's KV REST API that survive
+ * minification. The bindings-mode Worker must contain none of them.
+ */
+export const REST_CLIENT_MARKERS = ['/bulk/get', '/bulk/delete', 'storage/kv/namespaces'];
 
 export interface BundleSize {
   name: string;
@@ -14,35 +17,77 @@ export interface BundleSize {
 }
 
 export interface BundleReport {
-  worker: BundleSize | undefined;
-  /** True when the bindings-mode Worker bundle contains the REST client. */
-  workerHasRestClient: boolean | undefined;
-  packages: BundleSize[];
-  /** Why the Worker bundle could not be measured. */
+  worker: WorkerBundle | undefined;
+  /** Reason the Worker bundle could not be built or measured. */
   workerError?: string;
+  /** REST client markers found in the bindings-mode Worker bundle; empty when it has none. */
+  restClientMarkersInWorker: string[] | undefined;
+  /** Markers absent from @cfkv/rest's own build, which would make the check above vacuous. */
+  markersMissingFromRestBuild: string[];
+  packages: BundleSize[];
 }
 
 /**
- * Measures the Worker example bundle (wrangler's dry-run output, built first when its dist is
- * missing) and the ESM build of each package.
+ * Builds the Worker example with wrangler's dry run and measures it, checks that it carries no
+ * REST client, and measures the ESM build of each package.
  */
 export function measureBundles(repositoryRoot: string): BundleReport {
-  const packages = measurePackages(join(repositoryRoot, 'packages'));
-  const workerFolder = join(repositoryRoot, 'examples', 'worker');
-  const workerFile = join(workerFolder, 'dist', 'index.js');
+  const packagesFolder = join(repositoryRoot, 'packages');
+  const packages = measurePackages(packagesFolder);
+  const restBuild = join(packagesFolder, 'kv-rest', 'dist', 'index.js');
+  const markersMissingFromRestBuild = existsSync(restBuild)
+    ? findMissingMarkers(readFileSync(restBuild, 'utf8'))
+    : [...REST_CLIENT_MARKERS];
+
   try {
-    if (!existsSync(workerFile)) buildWorker(workerFolder);
-    const worker = measureFile('@cfkv/example-worker', workerFile);
-    const workerHasRestClient = readFileSync(workerFile, 'utf8').includes(REST_CLIENT_MARKER);
-    return { worker, workerHasRestClient, packages };
+    const worker = buildWorkerBundle(join(repositoryRoot, 'examples', 'worker'));
+    const restClientMarkersInWorker = findRestClientMarkers(worker.contents);
+    return {
+      worker: worker.size,
+      restClientMarkersInWorker,
+      markersMissingFromRestBuild,
+      packages,
+    };
   } catch (error) {
     const workerError = error instanceof Error ? error.message : String(error);
-    return { worker: undefined, workerHasRestClient: undefined, packages, workerError };
+    return {
+      worker: undefined,
+      workerError,
+      restClientMarkersInWorker: undefined,
+      markersMissingFromRestBuild,
+      packages,
+    };
   }
 }
 
-function buildWorker(workerFolder: string): void {
-  execFileSync('pnpm', ['run', 'build'], { cwd: workerFolder, stdio: 'ignore' });
+export function findRestClientMarkers(code: string): string[] {
+  return REST_CLIENT_MARKERS.filter((marker) => code.includes(marker));
+}
+
+function findMissingMarkers(code: string): string[] {
+  return REST_CLIENT_MARKERS.filter((marker) => !code.includes(marker));
+}
+
+/** Lists the failures in a bundle report, worded as printed at the end of the run. */
+export function bundleFailures(bundles: BundleReport | undefined): string[] {
+  if (bundles === undefined) return [];
+  const failures: string[] = [];
+  if (bundles.markersMissingFromRestBuild.length > 0) {
+    failures.push(
+      `bundle: @cfkv/rest's build lacks the REST client markers ` +
+        `${bundles.markersMissingFromRestBuild.join(', ')}; build it or update REST_CLIENT_MARKERS`,
+    );
+  }
+  if (bundles.workerError !== undefined) {
+    failures.push(`bundle: the Worker example could not be built: ${bundles.workerError}`);
+  }
+  const markers = bundles.restClientMarkersInWorker ?? [];
+  if (markers.length > 0) {
+    failures.push(
+      `bundle: the bindings-mode Worker bundle contains the REST client (found ${markers.join(', ')})`,
+    );
+  }
+  return failures;
 }
 
 function measurePackages(packagesFolder: string): BundleSize[] {
@@ -70,7 +115,7 @@ function measureFiles(name: string, dist: string, files: readonly string[]): Bun
   };
 }
 
-function measureFile(name: string, file: string): BundleSize {
+export function measureFile(name: string, file: string): BundleSize {
   const contents = readFileSync(file);
-  return { name, file, bytes: statSync(file).size, gzipBytes: gzipSync(contents).byteLength };
+  return { name, file, bytes: contents.byteLength, gzipBytes: gzipSync(contents).byteLength };
 }

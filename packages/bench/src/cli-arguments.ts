@@ -20,7 +20,8 @@ export const USAGE = `Usage: pnpm bench [-- options]
 
 Runs a fixed Mastra workload on CloudflareStore over Workers KV bindings (Miniflare) and the
 REST API (@cfkv/rest-local), counts KV operations per step and checks them against budgets.
-Exits with status 1 when a budget is exceeded or a step fails.
+Exits with status 1 when a budget is exceeded, a step fails or the bindings-mode Worker
+bundle contains the REST client.
 
 Options:
   --scale LIST       data scales to run, comma-separated positive integers (default 1,4,16)
@@ -28,7 +29,7 @@ Options:
   --store PATH       also run the workload on the Mastra storage that the module at PATH
                      creates (default export: a function returning the store); repeatable
   --json             print the result as JSON instead of tables
-  --skip-bundle      do not measure bundle sizes
+  --skip-bundle      do not build the Worker example or measure bundle sizes
   --help             print this message`;
 
 export function parseCliArguments(argv: readonly string[]): CliArguments {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { failedRules, failedSteps, runBenchmark } from './benchmark.js';
-import { measureBundles, type BundleReport } from './bundle-sizes.js';
+import { bundleFailures, measureBundles } from './bundle-sizes.js';
 import { parseCliArguments, USAGE, type CliArguments } from './cli-arguments.js';
 import { formatJsonReport } from './report-json.js';
 import { formatReport } from './report-table.js';
@@ -32,23 +32,14 @@ async function main(): Promise<number> {
 
 function selectTargets(options: CliArguments): StoreTarget[] {
   const byName = { binding: bindingTarget, rest: restTarget };
-  // pnpm runs the script in this package's folder; INIT_CWD is where the user typed the command.
-  const baseDirectory = process.env.INIT_CWD ?? process.cwd();
+  // pnpm runs the script in this package's folder with INIT_CWD set to where the command was
+  // typed. Under the root's `pnpm bench`, turbo starts the script from this folder again, so a
+  // path typed at the root is found relative to the repository root.
+  const baseDirectories = [process.env.INIT_CWD ?? process.cwd(), REPOSITORY_ROOT];
   return [
     ...options.transports.map((name) => byName[name]),
-    ...options.stores.map((path) => moduleTarget(path, baseDirectory)),
+    ...options.stores.map((path) => moduleTarget(path, baseDirectories)),
   ];
-}
-
-function bundleFailures(bundles: BundleReport | undefined): string[] {
-  if (bundles === undefined) return [];
-  if (bundles.workerError !== undefined) {
-    return [`Worker bundle could not be measured: ${bundles.workerError}`];
-  }
-  if (bundles.workerHasRestClient) {
-    return ['bundle: the bindings-mode Worker bundle contains the REST client'];
-  }
-  return [];
 }
 
 main().then(

@@ -1,11 +1,11 @@
 import {
   MAX_BULK_DELETE_KEYS,
+  MAX_BULK_GET_KEYS,
   MAX_BULK_WRITE_PAIRS,
-  type OperationCounts,
   type TransportEvent,
 } from '@cfkv/core';
 
-/** How a transport turns its calls into KV operations. */
+/** Transport family, which decides how its calls count as KV operations. */
 export type TransportKind = 'binding' | 'rest';
 
 /** KV operations of one step, by kind, as Cloudflare counts and bills them. */
@@ -13,7 +13,7 @@ export interface KvOperationCounts {
   list: number;
   /** Single-key reads: `get` and `getWithMetadata`. */
   get: number;
-  /** Bulk get calls, each of at most 100 keys. */
+  /** Bulk get calls, each of at most 100 keys; a larger call counts once per 100 keys. */
   bulkGet: number;
   bulkGetKeys: number;
   put: number;
@@ -46,15 +46,19 @@ export function countKvOperations(
 
 /** Counts per table, so a budget can hold each table to its own limit. */
 export function countKvOperationsByTable(
-  counts: OperationCounts,
+  events: readonly TransportEvent[],
   kind: TransportKind,
 ): Record<string, KvOperationCounts> {
-  const byTable: Record<string, KvOperationCounts> = {};
-  for (const table of Object.keys(counts.byTable)) {
-    const events = counts.events.filter((event) => event.table === table);
-    byTable[table] = countKvOperations(events, kind);
-  }
-  return byTable;
+  const tables = [...new Set(events.map((event) => event.table))];
+  return Object.fromEntries(
+    tables.map((table) => [
+      table,
+      countKvOperations(
+        events.filter((event) => event.table === table),
+        kind,
+      ),
+    ]),
+  );
 }
 
 function addEvent(counts: KvOperationCounts, event: TransportEvent, kind: TransportKind): void {
@@ -67,7 +71,7 @@ function addEvent(counts: KvOperationCounts, event: TransportEvent, kind: Transp
       counts.get += 1;
       return;
     case 'getMany':
-      counts.bulkGet += 1;
+      counts.bulkGet += Math.max(1, Math.ceil(event.keyCount / MAX_BULK_GET_KEYS));
       counts.bulkGetKeys += event.keyCount;
       return;
     case 'put':
@@ -85,4 +89,13 @@ function addEvent(counts: KvOperationCounts, event: TransportEvent, kind: Transp
       else counts.delete += Math.ceil(event.keyCount / MAX_BULK_DELETE_KEYS);
       return;
   }
+}
+
+/** Adds up the counts of several tables. */
+export function sumKvOperationCounts(counts: readonly KvOperationCounts[]): KvOperationCounts {
+  const sum = emptyKvOperationCounts();
+  for (const entry of counts) {
+    for (const kind of Object.keys(sum) as (keyof KvOperationCounts)[]) sum[kind] += entry[kind];
+  }
+  return sum;
 }

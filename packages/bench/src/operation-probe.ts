@@ -1,4 +1,9 @@
-import { observeTransport, OperationCounter, type Transport } from '@cfkv/core';
+import {
+  observeTransport,
+  OperationCounter,
+  type Transport,
+  type TransportEvent,
+} from '@cfkv/core';
 import type { ConcurrencyGauge } from './concurrency-gauge.js';
 import {
   countKvOperations,
@@ -8,7 +13,7 @@ import {
 } from './kv-operations.js';
 import { recordListPrefixes, type ListCall } from './list-prefix-recorder.js';
 
-/** What one step cost on a counted transport. */
+/** Cost of one step on a counted transport. */
 export interface StepCounts {
   kv: KvOperationCounts;
   byTable: Record<string, KvOperationCounts>;
@@ -52,20 +57,32 @@ export class OperationProbe {
   }
 
   read(): StepCounts {
-    const snapshot = this.#counter.snapshot();
-    const writtenKeysByTable: Record<string, number> = {};
-    for (const event of snapshot.events) {
-      if (event.operation !== 'put' && event.operation !== 'putMany') continue;
-      writtenKeysByTable[event.table] = (writtenKeysByTable[event.table] ?? 0) + event.keyCount;
-    }
-
-    return {
-      kv: countKvOperations(snapshot.events, this.kind),
-      byTable: countKvOperationsByTable(snapshot, this.kind),
-      writtenKeysByTable,
-      listCalls: [...this.#listCalls],
+    return countStep(this.#counter.snapshot().events, this.kind, {
+      listCalls: this.#listCalls,
       httpRequests: this.kind === 'rest' ? this.#httpRequests : undefined,
       maxInFlight: this.#gauge?.max,
-    };
+    });
   }
+}
+
+/** Turns the transport calls of one step into its counts. */
+export function countStep(
+  events: readonly TransportEvent[],
+  kind: TransportKind,
+  observed: Pick<StepCounts, 'listCalls' | 'httpRequests' | 'maxInFlight'>,
+): StepCounts {
+  const writtenKeysByTable: Record<string, number> = {};
+  for (const event of events) {
+    if (event.operation !== 'put' && event.operation !== 'putMany') continue;
+    writtenKeysByTable[event.table] = (writtenKeysByTable[event.table] ?? 0) + event.keyCount;
+  }
+
+  return {
+    kv: countKvOperations(events, kind),
+    byTable: countKvOperationsByTable(events, kind),
+    writtenKeysByTable,
+    listCalls: [...observed.listCalls],
+    httpRequests: observed.httpRequests,
+    maxInFlight: observed.maxInFlight,
+  };
 }

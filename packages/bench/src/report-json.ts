@@ -1,5 +1,6 @@
 import type { TargetResult } from './benchmark.js';
 import type { BundleReport } from './bundle-sizes.js';
+import { BUDGETS } from './budgets.js';
 
 /** The benchmark as JSON, without the raw list calls that only feed the budget checks. */
 export function formatJsonReport(
@@ -29,5 +30,6 @@ export function formatJsonReport(
       })),
     })),
   }));
-  return JSON.stringify({ targets, bundles, failures }, null, 2);
+  const budgets = Object.values(BUDGETS).map(({ name, formula }) => ({ name, formula }));
+  return JSON.stringify({ targets, budgets, bundles, failures }, null, 2);
 }

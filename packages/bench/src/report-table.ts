@@ -1,5 +1,6 @@
 import type { StepSummary, TargetResult } from './benchmark.js';
 import type { BundleReport } from './bundle-sizes.js';
+import { BUDGETS } from './budgets.js';
 import { formatTable } from './text-table.js';
 import type { StepMeasurement } from './workload-runner.js';
 
@@ -11,6 +12,7 @@ export function formatReport(
 ): string {
   const sections = results.map(formatTarget);
   if (results.length > 1) sections.push(formatComparison(results));
+  sections.push(formatBudgetLegend());
   if (bundles !== undefined) sections.push(formatBundles(bundles));
   sections.push(
     failures.length === 0
@@ -21,15 +23,28 @@ export function formatReport(
 }
 
 function formatTarget(result: TargetResult): string {
-  const title = result.counted
-    ? `${result.target}: KV operations by kind, HTTP requests and wall time per step`
-    : `${result.target}: wall time per step (KV operations are counted for CloudflareStore only)`;
+  if (!result.counted) return formatUncountedTarget(result);
+
+  const title = `${result.target}: KV operations by kind, HTTP requests and wall time per step`;
   const header = ['step', 'scale', 'list', 'get', 'bulk get', 'keys', 'put', 'bulk write'];
   header.push('delete', 'ops', 'http', 'ms', 'status');
   const rows = result.steps.flatMap((summary) =>
     summary.measurements.map((measurement) => measurementRow(summary.step, measurement)),
   );
   return `${title}\n${formatTable(header, rows)}\n\n${formatScaling(result)}`;
+}
+
+function formatUncountedTarget(result: TargetResult): string {
+  const title = `${result.target}: wall time per step (KV operations are counted for CloudflareStore only)`;
+  const rows = result.steps.flatMap((summary) =>
+    summary.measurements.map((measurement) => [
+      summary.step,
+      String(measurement.scale),
+      measurement.status === 'ok' ? measurement.wallMs.toFixed(0) : '-',
+      measurement.status === 'ok' ? 'ok' : `${measurement.status}: ${measurement.reason ?? ''}`,
+    ]),
+  );
+  return `${title}\n${formatTable(['step', 'scale', 'ms', 'status'], rows)}`;
 }
 
 function measurementRow(step: string, measurement: StepMeasurement): string[] {
@@ -98,21 +113,39 @@ function formatComparison(results: readonly TargetResult[]): string {
   return `Side by side at the largest scale\n${formatTable(header, rows)}`;
 }
 
+function formatBudgetLegend(): string {
+  const rows = Object.values(BUDGETS).map((budget) => [budget.name, budget.formula]);
+  return `Budgets\n${formatTable(['budget', 'limit'], rows, { alignRight: false })}`;
+}
+
 function formatBundles(bundles: BundleReport): string {
   const rows = bundles.packages.map((size) => [size.name, kib(size.bytes), kib(size.gzipBytes)]);
-  if (bundles.worker !== undefined) {
+  const worker = bundles.worker;
+  if (worker !== undefined) {
     rows.unshift([
-      `${bundles.worker.name} (Worker bundle)`,
-      kib(bundles.worker.bytes),
-      kib(bundles.worker.gzipBytes),
+      `${worker.name} (Worker, ${worker.file})`,
+      kib(worker.bytes),
+      kib(worker.gzipBytes),
     ]);
   }
-  const table = formatTable(['build', 'KiB', 'gzip KiB'], rows);
-  const restClient =
-    bundles.workerHasRestClient === undefined
-      ? `Worker bundle not measured: ${bundles.workerError ?? 'unknown reason'}`
-      : `REST client in the bindings-mode Worker bundle: ${bundles.workerHasRestClient ? 'PRESENT (over budget)' : 'absent'}`;
-  return `Bundle sizes (gzip with node:zlib)\n${table}\n${restClient}`;
+  const lines = [formatTable(['build', 'KiB', 'gzip KiB'], rows)];
+  if (worker?.wranglerUploadKiB !== undefined) {
+    lines.push(
+      `wrangler deploy --dry-run: total upload ${worker.wranglerUploadKiB} KiB, ` +
+        `gzip ${worker.wranglerGzipKiB} KiB`,
+    );
+  }
+  lines.push(restClientLine(bundles));
+  return `Bundle sizes (gzip KiB from node:zlib, each file on its own)\n${lines.join('\n')}`;
+}
+
+function restClientLine(bundles: BundleReport): string {
+  const markers = bundles.restClientMarkersInWorker;
+  if (markers === undefined) {
+    return `Worker bundle not measured: ${bundles.workerError ?? 'unknown reason'}`;
+  }
+  const verdict = markers.length === 0 ? 'absent' : `PRESENT (${markers.join(', ')})`;
+  return `REST client in the bindings-mode Worker bundle: ${verdict}`;
 }
 
 function kib(bytes: number): string {

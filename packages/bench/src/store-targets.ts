@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BindingTransport } from '@cfkv/binding';
 import { CloudflareStore, STORE_TABLES } from '@cfkv/mastra';
@@ -26,6 +27,13 @@ export interface StoreTarget {
 }
 
 const KEY_PREFIX = 'bench';
+
+/**
+ * CloudflareStore skips the updatedAt write of a thread stamped less than a second before, so a
+ * message write's cost would depend on how long the previous step took. At 0 every write pays
+ * for the thread update, the cost of the first write after a quiet second, and counts repeat.
+ */
+const THREAD_TOUCH_INTERVAL_MS = 0;
 const LOCAL_API_TOKEN = 'bench-token';
 
 /** CloudflareStore over Workers KV bindings, served by Miniflare. */
@@ -39,6 +47,7 @@ export const bindingTarget: StoreTarget = {
     const storage = new CloudflareStore({
       transport: probe.wrap(transport),
       keyPrefix: KEY_PREFIX,
+      threadTouchIntervalMs: THREAD_TOUCH_INTERVAL_MS,
     });
     return { storage, probe, keyPrefix: KEY_PREFIX, close: () => kv.dispose() };
   },
@@ -60,6 +69,7 @@ export const restTarget: StoreTarget = {
     const storage = new CloudflareStore({
       transport: probe.wrap(transport),
       keyPrefix: KEY_PREFIX,
+      threadTouchIntervalMs: THREAD_TOUCH_INTERVAL_MS,
     });
     return { storage, probe, keyPrefix: KEY_PREFIX, close: () => server.close() };
   },
@@ -67,10 +77,11 @@ export const restTarget: StoreTarget = {
 
 /**
  * Another Mastra 1.x storage, loaded from a module whose default export (or `createStore`
- * export) returns a new store; it is called once per scale, so each run starts empty.
+ * export) returns a new store. The factory runs once per scale, so each run starts empty. A
+ * relative path is looked up in each of `baseDirectories` in turn.
  */
-export function moduleTarget(modulePath: string, baseDirectory: string): StoreTarget {
-  const url = pathToFileURL(resolve(baseDirectory, modulePath)).href;
+export function moduleTarget(modulePath: string, baseDirectories: readonly string[]): StoreTarget {
+  const url = pathToFileURL(resolveModulePath(modulePath, baseDirectories)).href;
   return {
     name: modulePath,
     async open() {
@@ -89,4 +100,11 @@ export function moduleTarget(modulePath: string, baseDirectory: string): StoreTa
       return { storage, probe: undefined, keyPrefix: '', close };
     },
   };
+}
+
+function resolveModulePath(modulePath: string, baseDirectories: readonly string[]): string {
+  const candidates = [...new Set(baseDirectories.map((folder) => resolve(folder, modulePath)))];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found !== undefined) return found;
+  throw new Error(`--store ${modulePath} was not found; looked for ${candidates.join(', ')}.`);
 }

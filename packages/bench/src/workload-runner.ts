@@ -1,4 +1,5 @@
-import { budgetsForStep, type BudgetRule } from './budgets.js';
+import { isWithinLimit, type BudgetRule } from './budget-rule.js';
+import { budgetsForStep } from './budgets.js';
 import { isNotSupported } from './not-supported.js';
 import type { StepCounts } from './operation-probe.js';
 import type { OpenedStore, StoreTarget } from './store-targets.js';
@@ -20,7 +21,7 @@ export interface StepMeasurement {
   step: string;
   scale: number;
   status: StepStatus;
-  /** Why the step failed or was skipped. */
+  /** Reason the step failed or was skipped. */
   reason?: string;
   params?: StepParams;
   /** Undefined for a store whose KV operations are not counted. */
@@ -29,11 +30,17 @@ export interface StepMeasurement {
   rules: RuleResult[];
 }
 
-/** Runs every step of the workload on a fresh store of `target` at one scale. */
+export interface WorkloadOptions {
+  base?: WorkloadBase;
+  /** Default: the whole workload. */
+  workload?: readonly WorkloadStep[];
+}
+
+/** Runs the steps of the workload in order on a fresh store of `target` at one scale. */
 export async function runWorkload(
   target: StoreTarget,
   scale: number,
-  base?: WorkloadBase,
+  { base, workload = WORKLOAD }: WorkloadOptions = {},
 ): Promise<StepMeasurement[]> {
   const opened = await target.open();
   try {
@@ -42,7 +49,7 @@ export async function runWorkload(
       await openWorkloadDomains(opened.storage),
     );
     const measurements: StepMeasurement[] = [];
-    for (const step of WORKLOAD) {
+    for (const step of workload) {
       measurements.push(await runStep(step, state, opened, measurements));
     }
     return measurements;
@@ -103,7 +110,7 @@ function checkStep(
     (budget.check?.({ counts, params, kind, keyPrefix: opened.keyPrefix }) ?? []).map((rule) => ({
       ...rule,
       budget: budget.name,
-      passed: rule.actual <= rule.limit,
+      passed: isWithinLimit(rule),
     })),
   );
 }

@@ -16,8 +16,9 @@ export interface WorkloadBase {
 }
 
 /**
- * At scale 16 the long thread holds 2,400 messages and each resource 160 threads (8 pages),
- * which keeps the default run (scales 1, 4, 16 on both transports) near 3 minutes on two cores.
+ * At scale 16 the long thread contains 2,400 messages, more than two list pages of 1000 keys,
+ * and each resource 160 threads (16 pages). Seeding dominates the run time, so the sizes stay small
+ * enough for the default run (scales 1, 4 and 16 on both transports) to finish in minutes.
  */
 export const DEFAULT_BASE: WorkloadBase = {
   resources: 3,
@@ -25,7 +26,7 @@ export const DEFAULT_BASE: WorkloadBase = {
   longThreadMessages: 150,
   growBatchSize: 100,
   workflowRuns: 10,
-  scores: 10,
+  scores: 20,
   traces: 10,
 };
 
@@ -37,14 +38,17 @@ export const FIXED_SIZES = {
   equalTimestampMessages: 20,
   /** "Last N" reads. */
   lastN: [10, 100] as const,
-  /** Threads per page of listThreads. */
-  threadsPerPage: 20,
+  /** Threads per page of listThreads; the smallest resource fills one page. */
+  threadsPerPage: 10,
   /** Messages on each side of an included message. */
   includeContext: 5,
   /** Messages deleted by the delete step. */
   deletedMessages: 5,
-  /** Runs, scores and traces per listed page. */
-  listPerPage: 20,
+  /**
+   * Runs, scores of one run and traces per listed page. At scale 1 each fills one page, so the
+   * page read at every scale is the same size.
+   */
+  listPerPage: 10,
   spansPerTrace: 5,
 } as const;
 

@@ -1,95 +1,225 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { runBenchmark, type StepSummary, type TargetResult } from '../src/benchmark.js';
-import { budgetsForStep } from '../src/budgets.js';
-import { bindingTarget } from '../src/store-targets.js';
-import { WORKLOAD } from '../src/workload.js';
-import type { WorkloadBase } from '../src/workload-sizes.js';
+import type { TransportEvent } from '@cfkv/core';
+import { TABLE_MESSAGES, TABLE_THREADS } from '@mastra/core/storage';
+import { describe, expect, it } from 'vitest';
+import { describeRule, isWithinLimit, type BudgetRule } from '../src/budget-rule.js';
+import { BUDGETS, type Budget } from '../src/budgets.js';
+import type { TransportKind } from '../src/kv-operations.js';
+import { countStep, type StepCounts } from '../src/operation-probe.js';
+import type { StepParams } from '../src/workload-step.js';
 
-/** Small enough for a test run; the budget formulas hold at any size. */
-const TINY_BASE: WorkloadBase = {
-  resources: 2,
-  threadsPerResource: 6,
-  longThreadMessages: 30,
-  growBatchSize: 10,
-  workflowRuns: 3,
-  scores: 4,
-  traces: 2,
-};
-const SCALES = [1, 3];
+const KEY_PREFIX = 'bench';
 
-describe('binding: workload budgets', () => {
-  let result: TargetResult;
+function counts(events: TransportEvent[], kind: TransportKind, maxInFlight?: number): StepCounts {
+  return countStep(events, kind, { listCalls: [], httpRequests: undefined, maxInFlight });
+}
 
-  beforeAll(async () => {
-    [result] = (await runBenchmark({
-      targets: [bindingTarget],
-      scales: SCALES,
-      base: TINY_BASE,
-    })) as [TargetResult];
-  }, 120_000);
+function failedRules(
+  budget: Budget,
+  stepCounts: StepCounts,
+  params: StepParams,
+  kind: TransportKind = 'binding',
+): string[] {
+  const rules = budget.check!({ counts: stepCounts, params, kind, keyPrefix: KEY_PREFIX });
+  return rules.filter((rule) => !isWithinLimit(rule)).map((rule) => rule.rule);
+}
 
-  function summaryOf(step: string): StepSummary {
-    const summary = result.steps.find((candidate) => candidate.step === step);
-    if (summary === undefined) throw new Error(`No result for step ${step}.`);
-    return summary;
+function event(
+  operation: TransportEvent['operation'],
+  table: string,
+  keyCount = 1,
+): TransportEvent {
+  return { operation, table, keyCount };
+}
+
+/** The thread update of one save over REST: read, record write, index move. */
+const REST_THREAD_UPDATE = [
+  event('get', TABLE_THREADS),
+  event('put', TABLE_THREADS),
+  event('putMany', TABLE_THREADS, 2),
+  event('deleteMany', TABLE_THREADS, 2),
+];
+
+describe('budget: last-n', () => {
+  it('last-n: holds one list and one bulk get for N 100', () => {
+    const stepCounts = counts(
+      [event('list', TABLE_MESSAGES, 0), event('getMany', TABLE_MESSAGES, 100)],
+      'binding',
+    );
+    expect(failedRules(BUDGETS.lastMessages, stepCounts, { N: 100 })).toEqual([]);
+  });
+
+  it('last-n: fails four operations besides bulk gets', () => {
+    const stepCounts = counts(
+      [
+        event('list', TABLE_MESSAGES, 0),
+        event('list', TABLE_MESSAGES, 0),
+        event('get', TABLE_THREADS),
+        event('get', TABLE_THREADS),
+        event('getMany', TABLE_MESSAGES, 10),
+      ],
+      'binding',
+    );
+    expect(failedRules(BUDGETS.lastMessages, stepCounts, { N: 10 })).toEqual([
+      'KV operations',
+      'KV operations besides bulk gets',
+    ]);
+  });
+
+  it('last-n: fails four bulk gets besides the three allowed operations', () => {
+    const bulkGets = Array.from({ length: 5 }, () => event('getMany', TABLE_MESSAGES, 20));
+    const stepCounts = counts(bulkGets, 'binding');
+    expect(failedRules(BUDGETS.lastMessages, stepCounts, { N: 100 })).toEqual(['KV operations']);
+  });
+});
+
+describe('budget: threads-page', () => {
+  const page = [
+    event('list', TABLE_THREADS, 0),
+    event('list', TABLE_THREADS, 0),
+    event('getMany', TABLE_THREADS, 20),
+  ];
+
+  it('threads-page: holds two lists and one bulk get a page', () => {
+    expect(failedRules(BUDGETS.threadsPage, counts(page, 'rest'), { P: 20, pages: 1 })).toEqual([]);
+  });
+
+  it('threads-page: fails a third list', () => {
+    const stepCounts = counts([...page, event('list', TABLE_THREADS, 0)], 'rest');
+    expect(failedRules(BUDGETS.threadsPage, stepCounts, { P: 20, pages: 1 })).toEqual(['list']);
+  });
+
+  it('threads-page: fails single gets of thread records', () => {
+    const stepCounts = counts([...page, event('get', TABLE_THREADS)], 'rest');
+    expect(failedRules(BUDGETS.threadsPage, stepCounts, { P: 20, pages: 1 })).toEqual([
+      'other operations',
+    ]);
+  });
+
+  it('threads-page: scales its limits with the pages read', () => {
+    const stepCounts = counts([...page, ...page, ...page], 'rest');
+    expect(failedRules(BUDGETS.threadsPage, stepCounts, { P: 20, pages: 3 })).toEqual([]);
+    expect(failedRules(BUDGETS.threadsPage, stepCounts, { P: 20, pages: 2 })).toEqual([
+      'list',
+      'bulk gets',
+    ]);
+  });
+});
+
+describe('budget: save-messages', () => {
+  const params = { B: 100, batches: 1 };
+  const readExisting = event('getMany', TABLE_MESSAGES, 100);
+
+  it('save-messages: holds one REST bulk write of 300 pairs', () => {
+    const events = [readExisting, event('putMany', TABLE_MESSAGES, 300), ...REST_THREAD_UPDATE];
+    expect(failedRules(BUDGETS.saveMessages, counts(events, 'rest'), params, 'rest')).toEqual([]);
+  });
+
+  it('save-messages: fails two REST bulk writes for one batch', () => {
+    const events = [
+      readExisting,
+      event('putMany', TABLE_MESSAGES, 100),
+      event('putMany', TABLE_MESSAGES, 200),
+      ...REST_THREAD_UPDATE,
+    ];
+    expect(failedRules(BUDGETS.saveMessages, counts(events, 'rest'), params, 'rest')).toEqual([
+      'bulk writes',
+    ]);
+  });
+
+  it('save-messages: counts writes to every table but threads', () => {
+    const events = [
+      readExisting,
+      event('putMany', TABLE_MESSAGES, 299),
+      event('put', 'mastra_resources'),
+      ...REST_THREAD_UPDATE,
+    ];
+    expect(failedRules(BUDGETS.saveMessages, counts(events, 'rest'), params, 'rest')).toEqual([
+      'bulk writes',
+    ]);
+  });
+
+  it('save-messages: fails a list of the thread during a save', () => {
+    const events = [
+      readExisting,
+      event('list', TABLE_MESSAGES, 0),
+      event('putMany', TABLE_MESSAGES, 300),
+      ...REST_THREAD_UPDATE,
+    ];
+    expect(failedRules(BUDGETS.saveMessages, counts(events, 'rest'), params, 'rest')).toEqual([
+      'other message operations',
+    ]);
+  });
+
+  it('save-messages: fails a thread update over four REST operations', () => {
+    const events = [
+      readExisting,
+      event('putMany', TABLE_MESSAGES, 300),
+      ...REST_THREAD_UPDATE,
+      event('get', TABLE_THREADS),
+    ];
+    expect(failedRules(BUDGETS.saveMessages, counts(events, 'rest'), params, 'rest')).toEqual([
+      'thread update',
+    ]);
+  });
+
+  it('save-messages: holds 300 binding puts with six in flight', () => {
+    const events = [readExisting, event('putMany', TABLE_MESSAGES, 300)];
+    expect(failedRules(BUDGETS.saveMessages, counts(events, 'binding', 6), params)).toEqual([]);
+  });
+
+  it('save-messages: fails binding puts issued one at a time', () => {
+    const events = [readExisting, event('putMany', TABLE_MESSAGES, 300)];
+    expect(failedRules(BUDGETS.saveMessages, counts(events, 'binding', 1), params)).toEqual([
+      'calls in flight',
+    ]);
+  });
+
+  it('save-messages: fails seven binding calls in flight', () => {
+    const events = [readExisting, event('putMany', TABLE_MESSAGES, 300)];
+    expect(failedRules(BUDGETS.saveMessages, counts(events, 'binding', 7), params)).toEqual([
+      'calls in flight',
+    ]);
+  });
+
+  it('save-messages: fails a fourth key a message', () => {
+    const events = [readExisting, event('putMany', TABLE_MESSAGES, 400)];
+    expect(failedRules(BUDGETS.saveMessages, counts(events, 'binding', 6), params)).toEqual([
+      'keys written',
+    ]);
+  });
+});
+
+describe('budget: across scales', () => {
+  function acrossScales(budget: Budget, totals: number[]): BudgetRule {
+    const [rule] = budget.checkAcrossScales!(totals);
+    return rule!;
   }
 
-  function totalAt(step: string, scale: number): number {
-    const measurement = summaryOf(step).measurements.find((entry) => entry.scale === scale);
-    expect(measurement?.status, `${step} at scale ${scale}`).toBe('ok');
-    return measurement!.counts!.kv.total;
-  }
-
-  for (const step of WORKLOAD) {
-    const budgets = budgetsForStep(step.name);
-    if (budgets.length === 0) continue;
-
-    it(`${step.name}: stays within ${budgets.map((budget) => budget.name).join(', ')}`, (context) => {
-      const summary = summaryOf(step.name);
-      if (summary.measurements.every((entry) => entry.status === 'not supported')) context.skip();
-
-      for (const measurement of summary.measurements) {
-        expect(measurement.status, `scale ${measurement.scale}: ${measurement.reason}`).toBe('ok');
-        for (const rule of measurement.rules) {
-          const label = `scale ${measurement.scale}: ${rule.budget} ${rule.rule}`;
-          expect(rule.actual, label).toBeLessThanOrEqual(rule.limit);
-        }
-      }
-      for (const rule of summary.acrossScales) {
-        expect(rule.actual, `${rule.budget} ${rule.rule}`).toBeLessThanOrEqual(rule.limit);
-      }
-    });
-  }
-
-  it('last-100: costs at most 3 operations plus 1 bulk get', () => {
-    for (const scale of SCALES) expect(totalAt('last-100', scale)).toBeLessThanOrEqual(4);
+  it('include-window: fails a window that grows with the thread', () => {
+    expect(isWithinLimit(acrossScales(BUDGETS.includeWindow, [6, 6, 11]))).toBe(false);
+    expect(isWithinLimit(acrossScales(BUDGETS.includeWindow, [6, 7, 6]))).toBe(false);
   });
 
-  it('threads-first-page: costs at most 2 lists plus 1 bulk get', () => {
-    for (const scale of SCALES) {
-      const kv = summaryOf('threads-first-page').measurements.find((m) => m.scale === scale)!
-        .counts!.kv;
-      expect(kv.list, `scale ${scale} lists`).toBeLessThanOrEqual(2);
-      expect(kv.total, `scale ${scale} operations`).toBeLessThanOrEqual(3);
-    }
+  it('include-window: holds an equal cost at every scale', () => {
+    expect(isWithinLimit(acrossScales(BUDGETS.includeWindow, [6, 6, 6]))).toBe(true);
   });
 
-  it('include-context: costs the same at every thread length', () => {
-    expect(totalAt('include-context', SCALES[1]!)).toBe(totalAt('include-context', SCALES[0]!));
+  it('flat: allows one more operation on a small read', () => {
+    expect(isWithinLimit(acrossScales(BUDGETS.flat, [2, 2, 3]))).toBe(true);
   });
 
-  it('save-batch: puts at most 3 keys per message', () => {
-    for (const measurement of summaryOf('save-batch').measurements) {
-      const puts = measurement.counts!.kv.put;
-      expect(puts, `scale ${measurement.scale}`).toBeLessThanOrEqual(
-        3 * measurement.params!.B! + 6,
-      );
-    }
+  it('flat: fails a read that doubles', () => {
+    const rule = acrossScales(BUDGETS.flat, [11, 21]);
+    expect(isWithinLimit(rule)).toBe(false);
+    expect(describeRule(rule)).toBe('KV operations at the largest scale 21, at most 14');
   });
+});
 
-  it('save-batch: keeps binding calls in flight bounded', () => {
-    for (const measurement of summaryOf('save-batch').measurements) {
-      expect(measurement.counts!.maxInFlight, `scale ${measurement.scale}`).toBeLessThanOrEqual(6);
-    }
+describe('budget: rules', () => {
+  it('isWithinLimit: reads a minimum rule as a lower bound', () => {
+    const rule: BudgetRule = { rule: 'calls in flight', limit: 2, actual: 1, bound: 'min' };
+    expect(isWithinLimit(rule)).toBe(false);
+    expect(isWithinLimit({ ...rule, actual: 2 })).toBe(true);
+    expect(describeRule(rule)).toBe('calls in flight 1, at least 2');
   });
 });

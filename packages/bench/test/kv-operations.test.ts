@@ -1,7 +1,6 @@
 import type { TransportEvent } from '@cfkv/core';
 import { describe, expect, it } from 'vitest';
 import { countKvOperations } from '../src/kv-operations.js';
-import { countWholeTableLists } from '../src/whole-table-lists.js';
 
 const EVENTS: TransportEvent[] = [
   { operation: 'list', table: 'mastra_messages', keyCount: 0 },
@@ -28,15 +27,12 @@ describe('counting: KV operations', () => {
     expect(counts.bulkGetKeys).toBe(40);
   });
 
-  it('countWholeTableLists: flags prefixes without an owner', () => {
-    const table = 'mastra_threads';
-    const calls = [
-      { table, prefix: '' },
-      { table, prefix: 'bench' },
-      { table, prefix: 'benchmastra_threads:' },
-      { table, prefix: 'benchmastra_threads:record:' },
-      { table, prefix: 'benchmastra_threads:by-resource:resource-1:' },
-    ];
-    expect(countWholeTableLists(calls, 'bench')).toBe(4);
+  it('countKvOperations: counts a bulk get of over 100 keys once per 100', () => {
+    const counts = countKvOperations(
+      [{ operation: 'getMany', table: 'mastra_messages', keyCount: 250 }],
+      'binding',
+    );
+    expect(counts.bulkGet).toBe(3);
+    expect(counts.bulkGetKeys).toBe(250);
   });
 });

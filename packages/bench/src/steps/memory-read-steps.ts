@@ -23,6 +23,7 @@ export function lastMessagesStep(count: number): WorkloadStep {
       });
       const newest = state.longThreadMessageIds.slice(-count).reverse();
       assertIds(
+        'listMessages',
         'last messages',
         result.messages.map((message) => message.id),
         newest,
@@ -59,7 +60,7 @@ export const includeContext: WorkloadStep = {
       includeTotal: false,
     });
     const window = ids.slice(middle - context, middle + context + 1);
-    assertIds('included messages', sortedIds(result.messages), [...window].sort());
+    assertIds('listMessages', 'included messages', sortedIds(result.messages), [...window].sort());
     return { K: context };
   },
 };
@@ -82,17 +83,14 @@ export const threadsAllPages: WorkloadStep = {
   requires: 'seed-threads',
   async run(state) {
     let pages = 0;
-    let seen = 0;
+    const seen: string[] = [];
     for (let hasMore = true; hasMore; pages += 1) {
       const result = await readThreadPage(state, pages);
-      seen += result.threads.length;
+      seen.push(...result.threads.map((thread) => thread.id));
       hasMore = result.hasMore;
     }
-    if (seen !== state.sizes.threadsPerResource) {
-      throw new Error(
-        `listThreads paged through ${seen} threads; the resource has ${state.sizes.threadsPerResource}.`,
-      );
-    }
+    const expected = state.threadIdsByResource.get(state.resourceIds[0]!) ?? [];
+    assertIds('listThreads', 'threads across pages', [...seen].sort(), [...expected].sort());
     return { P: FIXED_SIZES.threadsPerPage, pages };
   },
 };
@@ -112,9 +110,14 @@ function sortedIds(messages: readonly { id: string }[]): string[] {
   return messages.map((message) => message.id).sort();
 }
 
-function assertIds(what: string, actual: readonly string[], expected: readonly string[]): void {
+function assertIds(
+  call: string,
+  what: string,
+  actual: readonly string[],
+  expected: readonly string[],
+): void {
   if (actual.join('\n') === expected.join('\n')) return;
   throw new Error(
-    `listMessages returned ${what} [${actual.join(', ')}]; expected [${expected.join(', ')}].`,
+    `${call} returned ${what} [${actual.join(', ')}]; expected [${expected.join(', ')}].`,
   );
 }

@@ -2,7 +2,7 @@ import type { SaveScorePayload } from '@mastra/core/evals';
 import { requireDomain, type WorkloadStep } from '../workload-step.js';
 import { FIXED_SIZES } from '../workload-sizes.js';
 
-const SCORE_RUNS = 4;
+const SCORE_RUNS = 2;
 
 export const saveScores: WorkloadStep = {
   name: 'save-scores',
