@@ -1,6 +1,7 @@
 import { validationError } from './api-error.js';
 import { jsonSuccess, type ApiResponse } from './api-response.js';
-import type { KvBinding, KvPutOptions } from './kv-binding.js';
+import type { BulkWorkerWrite } from './bulk-worker-script.js';
+import type { KvPutOptions } from './kv-binding.js';
 import { assertMetadataSize, assertValidKey, checkExpiration } from './key-validation.js';
 import {
   MAX_BULK_DELETE_KEYS,
@@ -12,15 +13,6 @@ import {
 } from './limits.js';
 import type { RequestContext } from './request-context.js';
 import { readJsonBody } from './request-body.js';
-
-/** Binding calls a bulk request keeps in flight at once. */
-const BULK_CONCURRENCY = 32;
-
-interface BulkWrite {
-  key: string;
-  value: Uint8Array | string;
-  options: KvPutOptions;
-}
 
 /** PUT bulk: validates every item before writing any, then reports keys that failed to write. */
 export async function bulkWrite(
@@ -39,9 +31,10 @@ export async function bulkWrite(
   }
   const writes = body.map(parseBulkWrite);
 
-  const unsuccessfulKeys = await store.withBinding(namespaceId, (binding) =>
-    writeLastOfEachKey(binding, writes),
-  );
+  const unsuccessfulKeys = await store.runBulk(namespaceId, {
+    operation: 'put',
+    writes: lastWriteOfEachKey(writes),
+  });
   return jsonSuccess({
     successful_key_count: writes.length - unsuccessfulKeys.length,
     unsuccessful_keys: unsuccessfulKeys,
@@ -65,9 +58,10 @@ export async function bulkDelete(
   }
   keys.forEach((key: unknown) => assertValidKey(key));
 
-  const unsuccessfulKeys = await store.withBinding(namespaceId, (binding) =>
-    runForEach(keys as string[], (key) => binding.delete(key)),
-  );
+  const unsuccessfulKeys = await store.runBulk(namespaceId, {
+    operation: 'delete',
+    keys: [...new Set(keys as string[])],
+  });
   return jsonSuccess({
     successful_key_count: keys.length - unsuccessfulKeys.length,
     unsuccessful_keys: unsuccessfulKeys,
@@ -99,7 +93,7 @@ export async function bulkGet(
   return jsonSuccess({ values: Object.fromEntries(mapMissingToNull(values)) });
 }
 
-function parseBulkWrite(item: unknown, index: number): BulkWrite {
+function parseBulkWrite(item: unknown, index: number): BulkWorkerWrite {
   if (typeof item !== 'object' || item === null) {
     throw validationError(`Item ${index} of the bulk write must be an object.`);
   }
@@ -124,7 +118,7 @@ function parseBulkWrite(item: unknown, index: number): BulkWrite {
   }
 
   const options: KvPutOptions = { ...checkExpiration(expiration, expiration_ttl), metadata };
-  return { key, value: bytes, options };
+  return { key, value, base64: base64 === true, options };
 }
 
 function decodeBase64(text: string, index: number): Uint8Array {
@@ -136,26 +130,8 @@ function decodeBase64(text: string, index: number): Uint8Array {
 
 // Only the last write of a key decides its final value, and writing just that one keeps the
 // request's order for repeated keys while distinct keys are written concurrently.
-async function writeLastOfEachKey(binding: KvBinding, writes: BulkWrite[]): Promise<string[]> {
-  const lastWrites = new Map(writes.map((write) => [write.key, write]));
-  return runForEach([...lastWrites.keys()], (key) => {
-    const write = lastWrites.get(key) as BulkWrite;
-    return binding.put(write.key, write.value, write.options);
-  });
-}
-
-/** Runs `task` for each key with bounded concurrency; returns the keys whose task failed. */
-async function runForEach(keys: string[], task: (key: string) => Promise<void>) {
-  const failedKeys: string[] = [];
-  let nextIndex = 0;
-  const worker = async () => {
-    while (nextIndex < keys.length) {
-      const key = keys[nextIndex++] as string;
-      await task(key).catch(() => failedKeys.push(key));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, keys.length) }, worker));
-  return failedKeys;
+function lastWriteOfEachKey(writes: BulkWorkerWrite[]): BulkWorkerWrite[] {
+  return [...new Map(writes.map((write) => [write.key, write])).values()];
 }
 
 function mapMissingToNull(values: Map<string, unknown>): [string, unknown][] {

@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 import { parseCliArguments, USAGE } from './cli-arguments.js';
 import { startLocalKvServer } from './local-kv-server.js';
+import { version } from '../package.json';
 import type { FailedRequest } from './server-options.js';
 
 async function main(): Promise<void> {
   const command = parseCliArguments(process.argv.slice(2), process.env);
+  if ('version' in command) {
+    process.stdout.write(`${version}\n`);
+    return;
+  }
   if (command.help) {
     process.stdout.write(USAGE);
     return;
@@ -34,6 +39,6 @@ function logRequestError(error: unknown, request: FailedRequest): void {
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`cfkv-local: ${message}\n`);
+  for (const line of message.split('\n')) process.stderr.write(`cfkv-local: ${line}\n`);
   process.exitCode = 1;
 });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { describeInvalidAccountId, isValidAccountId } from './account-id.js';
 import { FaultInjector } from './fault-injector.js';
 import { isLoopbackHost } from './loopback-host.js';
 import { NamespaceStore } from './namespace-store.js';
@@ -19,7 +20,7 @@ import {
 export async function startLocalKvServer(options: LocalKvServerOptions): Promise<LocalKvServer> {
   const host = options.host ?? DEFAULT_HOST;
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
-  assertOptions(options, host);
+  assertOptions(options, host, accountId);
 
   const persistFolder = options.persist ? resolve(options.persist) : undefined;
   const store = await NamespaceStore.open(persistFolder);
@@ -62,7 +63,7 @@ export async function startLocalKvServer(options: LocalKvServerOptions): Promise
   };
 }
 
-function assertOptions(options: LocalKvServerOptions, host: string): void {
+function assertOptions(options: LocalKvServerOptions, host: string, accountId: string): void {
   if (typeof options.apiToken !== 'string' || options.apiToken === '') {
     throw new TypeError('apiToken is missing; pass the token clients will send as Bearer.');
   }
@@ -70,6 +71,9 @@ function assertOptions(options: LocalKvServerOptions, host: string): void {
     throw new RangeError(
       `host ${JSON.stringify(host)} is not a loopback address; use 127.0.0.1, ::1 or localhost.`,
     );
+  }
+  if (typeof accountId !== 'string' || !isValidAccountId(accountId)) {
+    throw new RangeError(describeInvalidAccountId(String(accountId)));
   }
 }
 

@@ -2,13 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { ApiError, ErrorCode } from './api-error.js';
+import { runBulkInChunks } from './bulk-runner.js';
+import { BULK_WORKER_SCRIPT, type BulkOperation } from './bulk-worker-script.js';
 import type { KvBinding } from './kv-binding.js';
 import { NamespaceRegistry, type NamespaceRecord } from './namespace-registry.js';
+import { assertWritableFolder } from './persist-folder.js';
 import { ReconfigureGate } from './reconfigure-gate.js';
 
 const COMPATIBILITY_DATE = '2026-07-01';
-const WORKER_SCRIPT = 'export default { fetch: () => new Response(null, { status: 404 }) };';
 const NAMESPACE_ID_PATTERN = /^[0-9a-f]{32}$/;
+const BULK_WORKER_URL = 'http://cfkv-local.invalid/bulk';
+/**
+ * Miniflare 4.20260730 waits forever when workerd cannot start, for example when its KV folder
+ * became unwritable, so a namespace create gives up after this long and responds with a 500.
+ */
+const RECONFIGURE_TIMEOUT_MS = 60_000;
 
 /**
  * Every namespace of the server as its own KV namespace of one Miniflare instance. A new
@@ -31,8 +39,10 @@ export class NamespaceStore {
   }
 
   static async open(persistFolder: string | undefined): Promise<NamespaceStore> {
-    const registry = await NamespaceRegistry.open(persistFolder);
     const kvPersist = persistFolder === undefined ? false : join(persistFolder, 'kv');
+    if (persistFolder !== undefined)
+      await assertWritableFolder(persistFolder, join(persistFolder, 'kv'));
+    const registry = await NamespaceRegistry.open(persistFolder);
     const store = new NamespaceStore(registry, kvPersist);
     await store.#miniflare.ready;
     return store;
@@ -90,6 +100,30 @@ export class NamespaceStore {
     });
   }
 
+  /** Runs a bulk write or delete inside workerd; returns the keys whose call failed. */
+  async runBulk(id: string, operation: BulkOperation): Promise<string[]> {
+    return this.#gate.shared(async () => {
+      this.get(id);
+      return runBulkInChunks(
+        operation,
+        (chunk) => this.#dispatchBulk(id, chunk),
+        () => this.#binding(id),
+      );
+    });
+  }
+
+  async #dispatchBulk(id: string, operation: BulkOperation): Promise<string[]> {
+    const response = await this.#miniflare.dispatchFetch(BULK_WORKER_URL, {
+      method: 'POST',
+      body: JSON.stringify({ ...operation, binding: bindingName(id) }),
+    });
+    if (!response.ok) {
+      throw new Error(`The bulk worker responded with HTTP ${response.status}.`);
+    }
+    const { failedKeys } = (await response.json()) as { failedKeys: string[] };
+    return failedKeys;
+  }
+
   async close(): Promise<void> {
     await this.#gate.exclusive(() => this.#miniflare.dispose());
   }
@@ -107,14 +141,14 @@ export class NamespaceStore {
 
   async #reconfigure(): Promise<void> {
     this.#bindings = new Map();
-    await this.#miniflare.setOptions(this.#miniflareOptions());
+    await withTimeout(this.#miniflare.setOptions(this.#miniflareOptions()), RECONFIGURE_TIMEOUT_MS);
   }
 
   #miniflareOptions() {
     const kvNamespaces = Object.fromEntries(this.#boundIds.map((id) => [bindingName(id), id]));
     return {
       modules: true,
-      script: WORKER_SCRIPT,
+      script: BULK_WORKER_SCRIPT,
       compatibilityDate: COMPATIBILITY_DATE,
       cf: false,
       kvNamespaces,
@@ -156,5 +190,19 @@ async function deleteAllKeys(binding: KvBinding): Promise<void> {
     if (page.list_complete && page.keys.length === 0) {
       return;
     }
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`Reconfiguring Miniflare did not finish within ${timeoutMs} ms.`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

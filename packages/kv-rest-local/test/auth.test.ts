@@ -66,4 +66,10 @@ describe('rest-local: auth and routing', () => {
 
     expect(server.requestCount).toBe(before + 2);
   });
+  it.each(['', '../x', 'a/b', 'with space'])('start: rejects account id %j', async (accountId) => {
+    const error = await startTestServer({ accountId }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toContain('Invalid account id');
+  });
 });

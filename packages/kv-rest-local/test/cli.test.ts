@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -68,5 +69,70 @@ describe('rest-local: cli', () => {
 
     expect(exitCode).toBe(0);
     expect(run.output().stdout).toContain('Usage: cfkv-local');
+  });
+  it('cli: -h prints the usage', async () => {
+    const run = runCli(['-h']);
+    const [exitCode] = await once(run.child, 'exit');
+
+    expect(exitCode).toBe(0);
+    expect(run.output().stdout).toContain('Usage: cfkv-local');
+  });
+
+  it('cli: --version prints the package version', async () => {
+    const packageUrl = new URL('../package.json', import.meta.url);
+    const { version } = JSON.parse(await readFile(packageUrl, 'utf8')) as { version: string };
+    const run = runCli(['--version']);
+    const [exitCode] = await once(run.child, 'exit');
+
+    expect(exitCode).toBe(0);
+    expect(run.output().stdout).toBe(`${version}\n`);
+  });
+
+  it.each([
+    [['--port', ''], 'Invalid --port ""'],
+    [['--port', '70000'], 'Invalid --port "70000"'],
+    [['--in-memory', '--persist', 'data'], '--in-memory and --persist conflict'],
+    [['--persist', ''], 'Invalid --persist ""'],
+    [['--account-id', ''], 'Invalid account id ""'],
+    [['--account-id', '../x'], 'Invalid account id "../x"'],
+    [['--bogus'], "Unknown option '--bogus'"],
+  ])('cli: rejects %j', async (args, expected) => {
+    const run = runCli(['--token', TOKEN, ...args]);
+    const [exitCode] = await once(run.child, 'exit');
+
+    expect(exitCode).toBe(1);
+    expect(run.output().stderr).toContain(expected);
+    expect(run.output().stdout).toBe('');
+  });
+
+  it('cli: reports every argument error at once', async () => {
+    const run = runCli(['--port', 'abc', '--account-id', '../x']);
+    const [exitCode] = await once(run.child, 'exit');
+    const lines = run.output().stderr.trim().split('\n');
+
+    expect(exitCode).toBe(1);
+    expect(lines[0]).toContain('Invalid --port "abc"');
+    expect(lines[1]).toContain('Invalid account id');
+    expect(lines[2]).toContain('Missing --token');
+  });
+
+  it('cli: accepts a 32-hex account id', async () => {
+    const accountId = '0123456789abcdef0123456789abcdef';
+    const run = runCli(['--token', TOKEN, '--port', '0', '--in-memory', '--account-id', accountId]);
+    try {
+      expect(await waitForLine(run)).toContain(`account ${accountId}`);
+    } finally {
+      run.child.kill('SIGTERM');
+      await once(run.child, 'exit');
+    }
+  });
+
+  it('cli: fails at start on a persist folder it cannot create', async () => {
+    const run = runCli(['--token', TOKEN, '--port', '0', '--persist', '/proc/cfkv-forbidden']);
+    const [exitCode] = await once(run.child, 'exit');
+
+    expect(exitCode).toBe(1);
+    expect(run.output().stderr).toContain('/proc/cfkv-forbidden is not writable');
+    expect(run.output().stdout).toBe('');
   });
 });

@@ -31,6 +31,25 @@ describe('rest-local: namespaces', () => {
     expect(envelope.result.supports_url_encoding).toBe(true);
   });
 
+  it('create: concurrent creates of one title make one namespace', async () => {
+    const title = `${randomPrefix()}same`;
+    const responses = await Promise.all([
+      api.sendJson('POST', '', { title: `${randomPrefix()}blocker` }),
+      api.sendJson('POST', '', { title }),
+      api.sendJson('POST', '', { title }),
+      api.sendJson('POST', '', { title }),
+    ]);
+    const envelopes = (await Promise.all(
+      responses.map((response) => response.json()),
+    )) as Envelope[];
+    const listed = await api.json<Namespace[]>('?per_page=1000');
+
+    expect(responses.map((response) => response.status).sort()).toEqual([200, 200, 400, 400]);
+    const rejected = envelopes.filter((envelope) => !envelope.success);
+    expect(rejected.map((envelope) => envelope.errors[0]?.code)).toEqual([10014, 10014]);
+    expect(listed.result.filter((namespace) => namespace.title === title)).toHaveLength(1);
+  });
+
   it('create: rejects a duplicate title with 10014', async () => {
     const title = `${randomPrefix()}duplicate`;
     await api.createNamespace(title);

@@ -113,4 +113,30 @@ describe('rest-local: persistence', () => {
       await rm(brokenFolder, { recursive: true, force: true });
     }
   });
+  it('start: rejects a persist folder it cannot create', async () => {
+    const error = await startTestServer({ persist: '/proc/cfkv-forbidden' }).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain('/proc/cfkv-forbidden is not writable');
+  });
+
+  it('create: a failed registry write answers 500 with the envelope', async () => {
+    const failingFolder = join(folder, 'failing-registry');
+    const server = await startTestServer({ persist: failingFolder });
+    const api = new ApiClient(server);
+    // A folder where the registry's temporary file goes makes its write fail with EISDIR.
+    await mkdir(join(failingFolder, `namespaces.json.${process.pid}.tmp`));
+    try {
+      const response = await api.sendJson('POST', '', { title: `${randomPrefix()}unsaved` });
+      const envelope = (await response.json()) as Envelope;
+
+      expect(response.status).toBe(500);
+      expect(envelope.success).toBe(false);
+      expect(envelope.errors[0]?.code).toBe(10002);
+    } finally {
+      await server.close();
+    }
+  });
 });
