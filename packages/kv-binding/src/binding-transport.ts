@@ -1,4 +1,6 @@
 import {
+  assertValidKey,
+  assertWellFormedText,
   assertWritableEntry,
   CfkvError,
   isCfkvError,
@@ -14,8 +16,9 @@ import {
   type ValueWithMetadata,
 } from '@cfkv/core';
 import { DEFAULT_MAX_CONCURRENCY, type BindingTransportOptions } from './binding-options.js';
-import { assertKvNamespaces, assertMaxConcurrency, assertValidKey } from './binding-validation.js';
+import { assertKvNamespaces, assertMaxConcurrency } from './binding-validation.js';
 import { runWithConcurrency } from './run-with-concurrency.js';
+import { readBulkOrSplit } from './split-bulk-get.js';
 
 const MAX_CAUSE_MESSAGE_CHARACTERS = 200;
 
@@ -51,9 +54,14 @@ export class BindingTransport implements Transport {
 
     // The bulk get returns a Map with one entry per distinct key, so each key is requested once.
     const distinctKeys = [...new Set(keys)];
-    const values = await this.#call(table, 'getMany', undefined, () =>
-      namespace.get(distinctKeys, { type: 'text' }),
-    );
+    const values = await readBulkOrSplit(distinctKeys, {
+      readBulk: (someKeys) =>
+        this.#call(table, 'getMany', undefined, () =>
+          namespace.get([...someKeys], { type: 'text' }),
+        ),
+      readOne: (key) => this.#call(table, 'get', key, () => namespace.get(key, { type: 'text' })),
+      isTooLarge: isBulkReadTooLarge,
+    });
 
     return keys.map((key) => values.get(key) ?? null);
   }
@@ -122,6 +130,8 @@ export class BindingTransport implements Transport {
 
   async list(table: string, options: ListOptions = {}): Promise<ListPage> {
     if (options.limit !== undefined) assertListLimit(table, options.limit);
+    if (options.prefix !== undefined)
+      assertWellFormedText(options.prefix, { table, field: 'prefix' });
     const namespace = this.#namespace(table);
 
     const result = await this.#call(table, 'list', undefined, () =>
@@ -202,6 +212,15 @@ function assertListLimit(table: string, limit: number): void {
       `${MAX_LIST_LIMIT} keys.`,
     { table, field: 'limit', limit: MAX_LIST_LIMIT, actual: limit },
   );
+}
+
+/**
+ * A binding reports a bulk get over its 25 MB limit only as an Error whose message contains the
+ * HTTP status 413 ("KV GET_BULK failed: 413 ..."), with no code or status field to read.
+ */
+function isBulkReadTooLarge(error: unknown): boolean {
+  if (!isCfkvError(error, 'TRANSPORT_FAILED') || !(error.cause instanceof Error)) return false;
+  return /\b413\b/.test(error.cause.message);
 }
 
 function describeCause(error: unknown): string {

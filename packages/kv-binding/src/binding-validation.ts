@@ -1,4 +1,4 @@
-import { assertKeySize, CfkvError, type KVNamespaceLike } from '@cfkv/core';
+import { CfkvError, type KVNamespaceLike } from '@cfkv/core';
 
 const REQUIRED_METHODS = ['get', 'put', 'list', 'delete'] as const;
 
@@ -44,20 +44,5 @@ export function assertMaxConcurrency(maxConcurrency: number): void {
     'INVALID_ARGUMENT',
     `maxConcurrency is ${maxConcurrency}; it must be a whole number of at least 1.`,
     { field: 'maxConcurrency', actual: maxConcurrency },
-  );
-}
-
-/** Key names KV rejects whatever their size: `.` and `..` are path segments in its REST API. */
-const RESERVED_KEY_NAMES = new Set(['', '.', '..']);
-
-/** Rejects a key KV cannot store (empty, `.`, `..` or over 512 bytes) before any binding call. */
-export function assertValidKey(table: string, key: string): void {
-  assertKeySize(key, { table });
-  if (!RESERVED_KEY_NAMES.has(key)) return;
-
-  throw new CfkvError(
-    'INVALID_ARGUMENT',
-    `Key ${JSON.stringify(key)} in ${table} is invalid; KV keys cannot be empty, "." or "..".`,
-    { table, key, field: 'key' },
   );
 }

@@ -8,6 +8,51 @@ import {
 } from './limits.js';
 import type { PutOptions } from './transport.js';
 
+/** Key names KV rejects whatever their size: `.` and `..` are path segments in its REST API. */
+const RESERVED_KEY_NAMES = new Set(['', '.', '..']);
+
+/** With the `u` flag a surrogate pair is one code point, so this matches only unpaired halves. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Rejects a key KV cannot store (not well-formed Unicode, empty, `.`, `..` or over 512 bytes)
+ * before any call. A lone surrogate has no UTF-8 form: a binding would store U+FFFD in its place
+ * and a REST path could not be percent-encoded.
+ */
+export function assertValidKey(table: string, key: string): void {
+  assertWellFormedText(key, { table, key, field: 'key' });
+  assertKeySize(key, { table });
+  if (!RESERVED_KEY_NAMES.has(key)) return;
+
+  throw new CfkvError(
+    'INVALID_ARGUMENT',
+    `Key ${JSON.stringify(key)} in ${table} is invalid; KV keys cannot be empty, "." or "..".`,
+    { table, key, field: 'key' },
+  );
+}
+
+/**
+ * Rejects text holding a lone UTF-16 surrogate, the check of `String.prototype.isWellFormed()`
+ * (ES2024), naming `context.field`.
+ */
+export function assertWellFormedText(
+  text: string,
+  context: { table?: string; key?: string; field: string },
+): void {
+  const match = LONE_SURROGATE.exec(text);
+  if (match === null) return;
+
+  const codeUnit = text.charCodeAt(match.index).toString(16).toUpperCase();
+  const place = context.table === undefined ? '' : ` in ${context.table}`;
+  throw new CfkvError(
+    'INVALID_ARGUMENT',
+    `${context.field}${place} is not well-formed Unicode: it has a lone surrogate U+${codeUnit} ` +
+      `at index ${match.index}. KV keys are UTF-8 text, so pass a string without unpaired ` +
+      'surrogates.',
+    context,
+  );
+}
+
 /**
  * Checks one write against Cloudflare's limits before any call, so a bad entry fails with a
  * typed error naming the limit instead of a late 400 from KV.

@@ -119,7 +119,7 @@ export class SortedSet {
     if (options.limit === 0) return [];
     const end = options.limit === undefined ? Infinity : offset + options.limit;
     const part = options.direction === 'desc' ? DESCENDING_PART : ASCENDING_PART;
-    const prefix = this.#keys.prefix(this.#table, [this.#index, owner, part]);
+    const prefix = this.#ownerPrefix(owner, part);
     const pageLimit = Math.min(MAX_LIST_LIMIT, end);
 
     const entries: SortedSetEntry[] = [];
@@ -134,7 +134,7 @@ export class SortedSet {
 
   /** Counts the owner's members: one list call per 1000 members. */
   async count(owner: string): Promise<number> {
-    const prefix = this.#keys.prefix(this.#table, [this.#index, owner, ASCENDING_PART]);
+    const prefix = this.#ownerPrefix(owner, ASCENDING_PART);
 
     let count = 0;
     for await (const _listed of listAllKeys(this.#transport, this.#table, prefix)) count += 1;
@@ -143,6 +143,7 @@ export class SortedSet {
 
   /** Deletes every key of the owner in this set, in both directions. */
   async removeOwner(owner: string): Promise<void> {
+    this.#ownerPrefix(owner, ASCENDING_PART);
     const prefix = this.#keys.prefix(this.#table, [this.#index, owner]);
     const listed = await collectAllKeys(this.#transport, this.#table, prefix);
     const names = listed.map((key) => key.name);
@@ -167,6 +168,17 @@ export class SortedSet {
       { key: ascendingKey, value: ENTRY_VALUE, metadata: member.metadata },
       { key: descendingKey, value: ENTRY_VALUE, metadata: member.metadata },
     ];
+  }
+
+  /**
+   * Returns the prefix of the owner's entries in one direction, after checking that an entry
+   * key without its member fits KV's key limit, so an owner id too long for any entry is a
+   * KEY_TOO_LARGE error naming the owner field, not a failed list call.
+   */
+  #ownerPrefix(owner: string, part: string): string {
+    const orderParts = [encodeScore(0), encodeSequence(0)];
+    this.#keys.key(this.#table, [this.#index, owner, part, ...orderParts], this.#ownerField);
+    return this.#keys.prefix(this.#table, [this.#index, owner, part]);
   }
 
   #key(owner: string, part: string, member: SortedSetEntry): string {

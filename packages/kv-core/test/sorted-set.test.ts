@@ -307,6 +307,32 @@ describe('miniflare: sorted set', () => {
     expect(await collectAllKeys(kv.transport, kv.table, keys.prefix(kv.table))).toEqual([]);
   });
 
+  it('range, count, removeOwner: name an owner too long for any key', async () => {
+    const { set } = createSet();
+    const counter = new OperationCounter();
+    const observed = new SortedSet({
+      transport: observeTransport(kv.transport, counter.listener),
+      keys: new KeySchema(randomPrefix()),
+      table: kv.table,
+      index: 'messages',
+      ownerField: 'threadId',
+    });
+    const long = 'x'.repeat(500);
+
+    for (const call of [
+      () => observed.range(long, { direction: 'asc' }),
+      () => observed.range(long, { direction: 'desc' }),
+      () => observed.count(long),
+      () => observed.removeOwner(long),
+    ]) {
+      const error = await captureRejection(call());
+      expect(error.code).toBe('KEY_TOO_LARGE');
+      expect(error.field).toBe('threadId');
+    }
+    expect(counter.snapshot().events).toEqual([]);
+    expect(await members(set, 'x'.repeat(400), 'asc')).toEqual([]);
+  });
+
   it('add: rejects a score that is not finite', async () => {
     const { set } = createSet();
     const error = await captureRejection(set.add('t', [{ member: 'm', score: NaN, tiebreak: 0 }]));

@@ -4,6 +4,7 @@ import { isRetryableStatus } from './retry-policy.js';
 /** Cloudflare API v4 error codes that change how a failure is handled. */
 export const CloudflareCode = {
   AUTHENTICATION: 10000,
+  VALIDATION: 10001,
   KEY_NOT_FOUND: 10009,
   NAMESPACE_NOT_FOUND: 10013,
   NAMESPACE_TITLE_EXISTS: 10014,

@@ -119,12 +119,31 @@ function normalizeBaseUrl(baseUrl: string): string {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw invalidOption('baseUrl', `baseUrl ${JSON.stringify(baseUrl)} is not a valid URL.`);
+    const redactedUrl = JSON.stringify(redactUserinfo(String(baseUrl)));
+    throw invalidOption('baseUrl', `baseUrl ${redactedUrl} is not a valid URL.`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw invalidOption('baseUrl', `baseUrl must use http or https, got ${url.protocol}.`);
   }
+  // fetch rejects a URL with credentials and puts the whole URL, password included, in its
+  // error message. The API token is the only credential this client sends.
+  if (url.username !== '' || url.password !== '') {
+    throw invalidOption(
+      'baseUrl',
+      'baseUrl must not contain a user name or password; remove the part before "@" and pass ' +
+        'the Cloudflare API token as apiToken.',
+    );
+  }
   return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * Hides everything before the last `@` of text that did not parse as a URL, because without a
+ * parse the end of a user name and password is unknown.
+ */
+function redactUserinfo(text: string): string {
+  const at = text.lastIndexOf('@');
+  return at === -1 ? text : `[redacted]${text.slice(at)}`;
 }
 
 function assertNonEmptyString(value: unknown, field: string): void {

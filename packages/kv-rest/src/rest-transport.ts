@@ -1,4 +1,6 @@
 import {
+  assertValidKey,
+  assertWellFormedText,
   assertWritableEntry,
   chunk,
   isCfkvError,
@@ -28,7 +30,8 @@ import {
   readListPage,
   readUnsuccessfulKeys,
 } from './rest-responses.js';
-import { assertBulkGetSize, assertListLimit, assertValidKey } from './rest-validation.js';
+import { assertBulkGetSize, assertListLimit, isBulkReadTooLarge } from './rest-validation.js';
+import { readBulkOrSplit } from './split-bulk-get.js';
 
 /** Cloudflare rejects a list `limit` under 10, so smaller limits are raised to it. */
 export const MIN_REST_LIST_LIMIT = 10;
@@ -74,12 +77,25 @@ export class RestTransport implements Transport {
     if (keys.length === 0) return [];
     const distinctKeys = [...new Set(keys)];
 
-    const values = await this.#inNamespace(table, async (namespaceId) => {
-      const envelope = await this.#client.json<unknown>(
-        this.#bulkGetRequest(namespaceId, table, distinctKeys, false),
-      );
-      return readBulkGetValues(envelope.result, { operation: 'getMany', table });
-    });
+    const values = await this.#inNamespace(table, (namespaceId) =>
+      readBulkOrSplit(distinctKeys, {
+        readBulk: async (someKeys) => {
+          const envelope = await this.#client.json<unknown>(
+            this.#bulkGetRequest(namespaceId, table, [...someKeys], false),
+          );
+          return readBulkGetValues(envelope.result, { operation: 'getMany', table });
+        },
+        readOne: (key) =>
+          this.#client.value({
+            method: 'GET',
+            path: this.#valuePath(namespaceId, key),
+            operation: 'get',
+            table,
+            key,
+          }),
+        isTooLarge: isBulkReadTooLarge,
+      }),
+    );
 
     return keys.map((key) => values.get(key) ?? null);
   }
@@ -169,6 +185,8 @@ export class RestTransport implements Transport {
   async list(table: string, options: ListOptions = {}): Promise<ListPage> {
     const limit = options.limit ?? MAX_LIST_LIMIT;
     assertListLimit(table, limit);
+    if (options.prefix !== undefined)
+      assertWellFormedText(options.prefix, { table, field: 'prefix' });
 
     return this.#inNamespace(table, async (namespaceId) => {
       const envelope = await this.#client.json<unknown>({

@@ -1,19 +1,5 @@
-import { assertKeySize, CfkvError, MAX_BULK_GET_KEYS, MAX_LIST_LIMIT } from '@cfkv/core';
-
-/** Key names the REST API cannot address whatever their size: `.` and `..` are path segments. */
-const RESERVED_KEY_NAMES = new Set(['', '.', '..']);
-
-/** Rejects a key KV cannot store (empty, `.`, `..` or over 512 bytes) before any request. */
-export function assertValidKey(table: string, key: string): void {
-  assertKeySize(key, { table });
-  if (!RESERVED_KEY_NAMES.has(key)) return;
-
-  throw new CfkvError(
-    'INVALID_ARGUMENT',
-    `Key ${JSON.stringify(key)} in ${table} is invalid; KV keys cannot be empty, "." or "..".`,
-    { table, key, field: 'key' },
-  );
-}
+import { CfkvError, isCfkvError, MAX_BULK_GET_KEYS, MAX_LIST_LIMIT } from '@cfkv/core';
+import { CloudflareCode } from './rest-errors.js';
 
 export function assertBulkGetSize(table: string, keys: readonly string[]): void {
   if (keys.length <= MAX_BULK_GET_KEYS) return;
@@ -35,4 +21,15 @@ export function assertListLimit(table: string, limit: number): void {
       `${MAX_LIST_LIMIT} keys.`,
     { table, field: 'limit', limit: MAX_LIST_LIMIT, actual: limit },
   );
+}
+
+/**
+ * A bulk get whose values together exceed 25 MB is rejected with HTTP 413, or with 400 and the
+ * validation code 10001 (as the workerd KV behind @cfkv/rest-local reports it). Keys were
+ * validated before the call, so a validation error on a bulk read means its size.
+ */
+export function isBulkReadTooLarge(error: unknown): boolean {
+  if (!isCfkvError(error, 'TRANSPORT_FAILED')) return false;
+  if (error.status === 413) return true;
+  return error.status === 400 && error.cloudflareCode === CloudflareCode.VALIDATION;
 }

@@ -36,6 +36,23 @@ describe('rest: options', () => {
     });
   });
 
+  it('constructor: rejects credentials in the base URL without echoing them', () => {
+    for (const baseUrl of [
+      'http://user:hunter2-secret@127.0.0.1:9/client/v4',
+      'https://hunter2-secret@api.example.test/client/v4',
+      'http://user:hunter2-secret@[invalid/client/v4',
+      'http://user:hunter2/secret@127.0.0.1:9/client/v4',
+    ]) {
+      const error = constructionError({ baseUrl });
+
+      expect(isCfkvError(error, 'INVALID_ARGUMENT'), baseUrl).toBe(true);
+      expect(error, baseUrl).toMatchObject({ field: 'baseUrl' });
+      expect(JSON.stringify(error), baseUrl).not.toContain('hunter2');
+      expect(String((error as Error).message), baseUrl).not.toContain('hunter2');
+      expect(String((error as Error).stack), baseUrl).not.toContain('hunter2');
+    }
+  });
+
   it('constructor: rejects invalid numbers naming the option', () => {
     for (const [field, value] of [
       ['maxRetries', -1],

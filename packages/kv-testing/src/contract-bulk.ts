@@ -12,6 +12,8 @@ import { compareUtf8 } from './utf8-order.js';
 /** More than one bulk get (100), one list page (1000) and one binding-concurrency wave. */
 const BULK_KEY_COUNT = 1200;
 const BULK_TEST_TIMEOUT_MS = 120_000;
+/** Three values of this size exceed the 25 MB that one KV bulk get may return. */
+const LARGE_VALUE_BYTES = 9 * 1024 * 1024;
 
 export function describeBulkContract(name: string, createFixture: CreateTransportFixture) {
   describe(`${name}: bulk writes`, () => {
@@ -81,6 +83,32 @@ export function describeBulkContract(name: string, createFixture: CreateTranspor
         expect(await transport.getMany(table, keys.slice(0, 100))).toEqual(
           Array.from({ length: 100 }, () => null),
         );
+      },
+    );
+
+    it(
+      'getMany: returns values totalling over 25 MB',
+      { timeout: BULK_TEST_TIMEOUT_MS },
+      async () => {
+        const { transport, table } = fixture();
+        const prefix = randomPrefix();
+        const keys = ['a', 'b', 'c'].map((letter) => `${prefix}large-${letter}`);
+        const values = ['a', 'b', 'c'].map((letter) => letter.repeat(LARGE_VALUE_BYTES));
+        for (const [index, key] of keys.entries()) {
+          await transport.put(table, key, values[index] as string);
+        }
+
+        const read = await transport.getMany(table, [...keys, `${prefix}missing`]);
+
+        expect(read.map((value) => value?.length)).toEqual([
+          LARGE_VALUE_BYTES,
+          LARGE_VALUE_BYTES,
+          LARGE_VALUE_BYTES,
+          undefined,
+        ]);
+        expect(read.slice(0, 3).map((value) => value?.[0])).toEqual(['a', 'b', 'c']);
+        expect(read.slice(0, 3).every((value, index) => value === values[index])).toBe(true);
+        await transport.deleteMany(table, keys);
       },
     );
 

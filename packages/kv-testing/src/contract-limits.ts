@@ -55,6 +55,40 @@ export function describeLimitsContract(name: string, createFixture: CreateTransp
       expect(listedNames(await listAllPages(transport, table, { prefix }))).toEqual([]);
     });
 
+    it('every key operation: rejects a key with a lone surrogate', async () => {
+      const { transport, table } = fixture();
+      const prefix = randomPrefix();
+      const key = `${prefix}a\uD800b`;
+      const calls: [string, () => Promise<unknown>][] = [
+        ['get', () => transport.get(table, key)],
+        ['getMany', () => transport.getMany(table, [`${prefix}fine`, key])],
+        ['getWithMetadata', () => transport.getWithMetadata(table, key)],
+        ['put', () => transport.put(table, key, 'v')],
+        ['putMany', () => transport.putMany(table, [{ key, value: 'v' }])],
+        ['delete', () => transport.delete(table, key)],
+        ['deleteMany', () => transport.deleteMany(table, [key])],
+      ];
+
+      for (const [operation, call] of calls) {
+        const error = await call().catch((caught: unknown) => caught);
+
+        expect(isCfkvError(error, 'INVALID_ARGUMENT'), operation).toBe(true);
+        expect(error, operation).toMatchObject({ table, field: 'key' });
+      }
+      expect(listedNames(await listAllPages(transport, table, { prefix }))).toEqual([]);
+    });
+
+    it('list: rejects a prefix with a lone surrogate', async () => {
+      const { transport, table } = fixture();
+
+      const error = await transport
+        .list(table, { prefix: `${randomPrefix()}\uDC00` })
+        .catch((caught: unknown) => caught);
+
+      expect(isCfkvError(error, 'INVALID_ARGUMENT')).toBe(true);
+      expect(error).toMatchObject({ table, field: 'prefix' });
+    });
+
     it('put: accepts metadata of 1024 bytes', async () => {
       const { transport, table } = fixture();
       const key = `${randomPrefix()}metadata-1024`;
