@@ -1,3 +1,4 @@
+import type { CfkvErrorCode } from '@cfkv/core';
 import { randomPrefix } from '@cfkv/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { at, makeMessage, makeThread } from './contract/store-fixture.js';
@@ -7,7 +8,7 @@ import { startBindingBackend, type Backend } from './reliability/reliability-fix
 type Memory = ReturnType<Backend['openStore']>['stores']['memory'];
 
 /** Calls made the way untyped JavaScript callers make them: arguments missing or of the wrong type. */
-const MALFORMED_CALLS: [string, (memory: Memory) => Promise<unknown>, string][] = [
+const MALFORMED_CALLS: [string, (memory: Memory) => Promise<unknown>, string, CfkvErrorCode?][] = [
   ['getThreadById without arguments', (m) => m.getThreadById(undefined as never), 'args'],
   ['saveThread without arguments', (m) => m.saveThread(undefined as never), 'args'],
   ['saveThread without a thread', (m) => m.saveThread({ thread: undefined as never }), 'thread'],
@@ -54,6 +55,45 @@ const MALFORMED_CALLS: [string, (memory: Memory) => Promise<unknown>, string][] 
   ],
   ['deleteMessages with a number id', (m) => m.deleteMessages([42 as never]), 'messageIds'],
   ['deleteMessages with a blank id', (m) => m.deleteMessages(['']), 'messageIds'],
+  [
+    'saveThread without createdAt',
+    (m) =>
+      m.saveThread({ thread: { ...makeThread('t2', 'r1', at(0)), createdAt: undefined as never } }),
+    'createdAt',
+  ],
+  [
+    'saveThread with a null createdAt',
+    (m) => m.saveThread({ thread: { ...makeThread('t2', 'r1', at(0)), createdAt: null as never } }),
+    'createdAt',
+  ],
+  [
+    'saveMessages without createdAt',
+    (m) =>
+      m.saveMessages({
+        messages: [{ ...makeMessage('m2', 't1', at(2)), createdAt: undefined as never }],
+      }),
+    'createdAt',
+  ],
+  [
+    'saveMessages with an invalid createdAt',
+    (m) =>
+      m.saveMessages({
+        messages: [{ ...makeMessage('m2', 't1', at(2)), createdAt: 'yesterday' as never }],
+      }),
+    'createdAt',
+  ],
+  [
+    'listMessages with a 500-byte thread id',
+    (m) => m.listMessages({ threadId: 'x'.repeat(500) }),
+    'threadId',
+    'KEY_TOO_LARGE',
+  ],
+  [
+    'listThreads with a 500-byte resource id',
+    (m) => m.listThreads({ filter: { resourceId: 'x'.repeat(500) } }),
+    'resourceId',
+    'KEY_TOO_LARGE',
+  ],
   ['getResourceById without arguments', (m) => m.getResourceById(undefined as never), 'args'],
   [
     'saveResource without a resource',
@@ -78,10 +118,10 @@ describe('binding: malformed arguments', () => {
     await backend?.dispose();
   });
 
-  for (const [name, call, field] of MALFORMED_CALLS) {
+  for (const [name, call, field, code = 'INVALID_ARGUMENT'] of MALFORMED_CALLS) {
     it(`${name}: rejected, naming ${field}`, async () => {
       await expectRejectedWithoutWrites(backend, keyPrefix, () => call(memory), {
-        code: 'INVALID_ARGUMENT',
+        code,
         field,
       });
     });

@@ -78,3 +78,15 @@ function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   return String(value);
 }
+
+/** Rejects a timestamp that is missing or not a valid date (a Date, ISO string or milliseconds). */
+export function assertTimestamp(value: unknown, field: string): void {
+  const isDateInput =
+    value instanceof Date || typeof value === 'string' || typeof value === 'number';
+  if (isDateInput && !Number.isNaN(new Date(value).getTime())) return;
+  throw new CfkvError(
+    'INVALID_ARGUMENT',
+    `${field} must be a valid date, got ${describeValue(value)}.`,
+    { field },
+  );
+}

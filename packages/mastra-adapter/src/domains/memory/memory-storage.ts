@@ -20,6 +20,7 @@ import {
   assertId,
   assertPage,
   assertPerPage,
+  assertTimestamp,
   threadIdList,
 } from './input-validation.js';
 import { listMessages } from './list-messages.js';
@@ -86,6 +87,7 @@ export class CloudflareMemoryStorage extends MemoryStorage {
     return this.#run('SAVE_THREAD', { threadId: detail(args?.thread?.id) }, () => {
       assertArguments(args, 'args');
       assertArguments(args.thread, 'thread');
+      assertTimestamp(args.thread.createdAt, 'createdAt');
       return saveThread(this.#context, this.#threadIndex, args.thread);
     });
   }
@@ -161,7 +163,10 @@ export class CloudflareMemoryStorage extends MemoryStorage {
     return this.#run('SAVE_MESSAGES', { count: countOf(args?.messages) }, async () => {
       assertArguments(args, 'args');
       assertArray(args.messages, 'messages');
-      for (const message of args.messages) assertArguments(message, 'messages[]');
+      for (const message of args.messages) {
+        assertArguments(message, 'messages[]');
+        assertTimestamp(message.createdAt, 'createdAt');
+      }
       return {
         messages: await saveMessages(this.#context, this.#order, this.#threadIndex, args.messages),
       };
