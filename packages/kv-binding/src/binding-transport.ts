@@ -6,6 +6,7 @@ import {
   isCfkvError,
   MAX_BULK_GET_KEYS,
   MAX_LIST_LIMIT,
+  readBulkOrSplit,
   type KVNamespaceLike,
   type KvEntry,
   type ListOptions,
@@ -18,7 +19,6 @@ import {
 import { DEFAULT_MAX_CONCURRENCY, type BindingTransportOptions } from './binding-options.js';
 import { assertKvNamespaces, assertMaxConcurrency } from './binding-validation.js';
 import { runWithConcurrency } from './run-with-concurrency.js';
-import { readBulkOrSplit } from './split-bulk-get.js';
 
 const MAX_CAUSE_MESSAGE_CHARACTERS = 200;
 

@@ -1,4 +1,5 @@
 export * from './batching.js';
+export * from './bulk-read-split.js';
 export * from './chunked-value.js';
 export * from './delete-all-keys.js';
 export * from './entry-validation.js';

@@ -8,6 +8,7 @@ import {
   MAX_BULK_WRITE_BYTES,
   MAX_BULK_WRITE_PAIRS,
   MAX_LIST_LIMIT,
+  readBulkOrSplit,
   type KvEntry,
   type ListOptions,
   type ListPage,
@@ -31,7 +32,6 @@ import {
   readUnsuccessfulKeys,
 } from './rest-responses.js';
 import { assertBulkGetSize, assertListLimit, isBulkReadTooLarge } from './rest-validation.js';
-import { readBulkOrSplit } from './split-bulk-get.js';
 
 /** Cloudflare rejects a list `limit` under 10, so smaller limits are raised to it. */
 export const MIN_REST_LIST_LIMIT = 10;

@@ -115,9 +115,7 @@ describe('rest: configuration and secrets', () => {
     await backend.dispose();
   });
 
-  function restOptions(
-    overrides: Partial<RestStoreOptions> = {},
-  ): RestStoreOptions {
+  function restOptions(overrides: Partial<RestStoreOptions> = {}): RestStoreOptions {
     return {
       accountId: backend.server!.accountId,
       apiToken: API_TOKEN,
