@@ -94,6 +94,31 @@ const MALFORMED_CALLS: [string, (memory: Memory) => Promise<unknown>, string, Cf
     'resourceId',
     'KEY_TOO_LARGE',
   ],
+  [
+    'listMessages with a NaN include window',
+    (m) => m.listMessages({ threadId: 't1', include: [{ id: 'm1', withNextMessages: NaN }] }),
+    'include[].withNextMessages',
+  ],
+  [
+    'listMessages with a negative include window',
+    (m) => m.listMessages({ threadId: 't1', include: [{ id: 'm1', withPreviousMessages: -1 }] }),
+    'include[].withPreviousMessages',
+  ],
+  [
+    'listMessages with an include without id',
+    (m) => m.listMessages({ threadId: 't1', include: [{ id: '' }] }),
+    'include[].id',
+  ],
+  [
+    'listMessages with an invalid start date',
+    (m) => m.listMessages({ threadId: 't1', filter: { dateRange: { start: new Date('x') } } }),
+    'filter.dateRange.start',
+  ],
+  [
+    'listMessages with a text end date',
+    (m) => m.listMessages({ threadId: 't1', filter: { dateRange: { end: 'yesterday' as never } } }),
+    'filter.dateRange.end',
+  ],
   ['getResourceById without arguments', (m) => m.getResourceById(undefined as never), 'args'],
   [
     'saveResource without a resource',

@@ -90,3 +90,33 @@ export function assertTimestamp(value: unknown, field: string): void {
     { field },
   );
 }
+
+/** Rejects an include item whose id or context counts are invalid. */
+export function assertIncludeItems(include: unknown): void {
+  if (include === undefined) return;
+  assertArray(include, 'include');
+  for (const item of include) {
+    assertArguments(item, 'include[]');
+    const { id, withPreviousMessages, withNextMessages } = item as Record<string, unknown>;
+    assertId(id, 'include[].id');
+    assertOptionalCount(withPreviousMessages, 'include[].withPreviousMessages');
+    assertOptionalCount(withNextMessages, 'include[].withNextMessages');
+  }
+}
+
+/** Rejects a date range bound that is present but not a valid date. */
+export function assertDateRange(dateRange: { start?: unknown; end?: unknown } | undefined): void {
+  if (dateRange === undefined || dateRange === null) return;
+  if (dateRange.start !== undefined) assertTimestamp(dateRange.start, 'filter.dateRange.start');
+  if (dateRange.end !== undefined) assertTimestamp(dateRange.end, 'filter.dateRange.end');
+}
+
+function assertOptionalCount(value: unknown, field: string): void {
+  if (value === undefined) return;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return;
+  throw new CfkvError(
+    'INVALID_ARGUMENT',
+    `${field} must be an integer >= 0, got ${describeValue(value)}.`,
+    { field },
+  );
+}

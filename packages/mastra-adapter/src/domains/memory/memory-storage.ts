@@ -17,6 +17,8 @@ import { deleteMessages, deleteThread } from './delete-records.js';
 import {
   assertArguments,
   assertArray,
+  assertDateRange,
+  assertIncludeItems,
   assertId,
   assertPage,
   assertPerPage,
@@ -133,6 +135,8 @@ export class CloudflareMemoryStorage extends MemoryStorage {
       threadIdList(args.threadId);
       assertPage(args.page ?? 0);
       assertPerPage(args.perPage);
+      assertIncludeItems(args.include);
+      assertDateRange(args.filter?.dateRange);
       return listMessages(this.#context, this.#order, args);
     });
   }
