@@ -156,7 +156,10 @@ export class BindingTransport implements Transport {
     );
   }
 
-  /** Runs one binding call, wrapping what it throws in TRANSPORT_FAILED with the cause kept. */
+  /**
+   * Runs one binding call, wrapping what it throws in RATE_LIMITED (a 429) or TRANSPORT_FAILED,
+   * with the cause kept.
+   */
   async #call<Result>(
     table: string,
     operation: string,
@@ -169,7 +172,7 @@ export class BindingTransport implements Transport {
       if (isCfkvError(error)) throw error;
       const target = key === undefined ? table : `${key} in ${table}`;
       throw new CfkvError(
-        'TRANSPORT_FAILED',
+        isRateLimited(error) ? 'RATE_LIMITED' : 'TRANSPORT_FAILED',
         `KV ${operation} of ${target} failed: ${describeCause(error)}`,
         { table, key, operation },
         { cause: error },
@@ -221,6 +224,14 @@ function assertListLimit(table: string, limit: number): void {
 function isBulkReadTooLarge(error: unknown): boolean {
   if (!isCfkvError(error, 'TRANSPORT_FAILED') || !(error.cause instanceof Error)) return false;
   return /\b413\b/.test(error.cause.message);
+}
+
+/**
+ * A binding reports KV's rate limit (more than about one write a second to one key) only as an
+ * Error whose message contains the HTTP status 429 ("KV PUT failed: 429 Too Many Requests").
+ */
+function isRateLimited(error: unknown): boolean {
+  return error instanceof Error && /\b429\b/.test(error.message);
 }
 
 function describeCause(error: unknown): string {

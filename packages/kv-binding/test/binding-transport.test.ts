@@ -87,6 +87,31 @@ describe('binding: failures', () => {
     expect((error as Error).cause).toBeInstanceOf(Error);
   });
 
+  it('put: a 429 from the binding is RATE_LIMITED', async () => {
+    const key = `${randomPrefix()}hot`;
+    const namespace = failingPuts(
+      kv.namespaces[TABLE] as KVNamespaceLike,
+      key,
+      'KV PUT failed: 429 Too Many Requests',
+    );
+    const transport = new BindingTransport({ namespaces: { [TABLE]: namespace } });
+
+    const error = await transport.put(TABLE, key, 'v').catch((caught: unknown) => caught);
+
+    expect(isCfkvError(error, 'RATE_LIMITED')).toBe(true);
+    expect(await transport.get(TABLE, key)).toBeNull();
+  });
+
+  it('put: other binding failures stay TRANSPORT_FAILED', async () => {
+    const key = `${randomPrefix()}broken`;
+    const namespace = failingPuts(kv.namespaces[TABLE] as KVNamespaceLike, key);
+    const transport = new BindingTransport({ namespaces: { [TABLE]: namespace } });
+
+    const error = await transport.put(TABLE, key, 'v').catch((caught: unknown) => caught);
+
+    expect(isCfkvError(error, 'TRANSPORT_FAILED')).toBe(true);
+  });
+
   it('putMany: reports written and unwritten keys when one put fails', async () => {
     const prefix = randomPrefix();
     const failingKey = `${prefix}b`;
@@ -170,14 +195,18 @@ function catchError(run: () => unknown): unknown {
 }
 
 /** Wraps a real namespace so that putting `failingKey` throws as a failed binding call would. */
-function failingPuts(namespace: KVNamespaceLike, failingKey: string): KVNamespaceLike {
+function failingPuts(
+  namespace: KVNamespaceLike,
+  failingKey: string,
+  message = 'KV PUT failed: 500 Internal Server Error',
+): KVNamespaceLike {
   return {
     get: namespace.get.bind(namespace),
     getWithMetadata: namespace.getWithMetadata.bind(namespace),
     list: namespace.list.bind(namespace),
     delete: namespace.delete.bind(namespace),
     put: async (key, value, options) => {
-      if (key === failingKey) throw new Error('KV PUT failed: 500 Internal Server Error');
+      if (key === failingKey) throw new Error(message);
       return namespace.put(key, value, options);
     },
   } as KVNamespaceLike;
