@@ -79,6 +79,21 @@ describe('binding: bad values and paging', () => {
     });
   });
 
+  it('listMessages: a page past the end without total counts exactly', async () => {
+    await storeWithMessages();
+
+    const pastEnd = await memory.listMessages({
+      threadId: 't1',
+      includeTotal: false,
+      perPage: 2,
+      page: 10,
+    });
+
+    expect(pastEnd.messages).toEqual([]);
+    expect(pastEnd.total).toBe(5);
+    expect(pastEnd.hasMore).toBe(false);
+  });
+
   it('saveThread: rejects an invalid createdAt', async () => {
     await storeWithMessages();
     await rejects(

@@ -77,6 +77,8 @@ export async function listMessages(
   const messages = mergeMessages(pageMessages, included, direction);
 
   const total = perPage === 0 ? 0 : candidates.length;
+  // A scan that stopped short of `wanted` reached the end, so its count is exact.
+  const sawEveryEntry = needsAll || candidates.length < wanted;
   const hasMore = computeHasMore({
     perPage,
     offset: pagination.offset,
@@ -89,7 +91,7 @@ export async function listMessages(
   });
   return {
     messages: messages.map(toMastraMessage),
-    total: needsAll ? total : pagination.offset + pageMessages.length + (hasMore ? 1 : 0),
+    total: sawEveryEntry ? total : pagination.offset + pageMessages.length + (hasMore ? 1 : 0),
     page,
     perPage: pagination.perPage,
     hasMore,
