@@ -218,8 +218,8 @@ function assertListLimit(table: string, limit: number): void {
 }
 
 /**
- * A binding reports a bulk get over its 25 MB limit only as an Error whose message contains the
- * HTTP status 413 ("KV GET_BULK failed: 413 ..."), with no code or status field to read.
+ * Detects a bulk get over the 25 MB limit. The binding reports it only in the error message, as
+ * HTTP status 413 ("KV GET_BULK failed: 413 ..."), with no code or status field.
  */
 function isBulkReadTooLarge(error: unknown): boolean {
   if (!isCfkvError(error, 'TRANSPORT_FAILED') || !(error.cause instanceof Error)) return false;
@@ -227,8 +227,8 @@ function isBulkReadTooLarge(error: unknown): boolean {
 }
 
 /**
- * A binding reports KV's rate limit (more than about one write a second to one key) only as an
- * Error whose message contains the HTTP status 429 ("KV PUT failed: 429 Too Many Requests").
+ * Detects KV's rate limit (about one write a second to one key). The binding reports it only in
+ * the error message, as HTTP status 429 ("KV PUT failed: 429 Too Many Requests").
  */
 function isRateLimited(error: unknown): boolean {
   return error instanceof Error && /\b429\b/.test(error.message);

@@ -44,8 +44,8 @@ export interface CfkvErrorDetails {
 }
 
 /**
- * The one error type of cfkv. `code` tells user errors (bad input) from system errors
- * (transport, stored data); messages and fields never contain credentials.
+ * The one error type of cfkv. Its `code` separates user errors (bad input) from system errors
+ * (transport, stored data). Messages and fields never contain credentials.
  */
 export class CfkvError extends Error implements CfkvErrorDetails {
   override readonly name = 'CfkvError';

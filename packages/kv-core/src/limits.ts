@@ -11,5 +11,5 @@ export const MAX_BULK_WRITE_BYTES = 100 * 1000 * 1000;
 export const MAX_BULK_DELETE_KEYS = 10_000;
 export const MIN_EXPIRATION_TTL_SECONDS = 60;
 export const MIN_CACHE_TTL_SECONDS = 30;
-/** Cloudflare answers 429 to more than about one write a second to the same key. */
+/** Cloudflare returns 429 for more than about one write a second to the same key. */
 export const MIN_MILLISECONDS_BETWEEN_WRITES_TO_ONE_KEY = 1000;

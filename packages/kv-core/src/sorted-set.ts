@@ -171,9 +171,8 @@ export class SortedSet {
   }
 
   /**
-   * Returns the prefix of the owner's entries in one direction, after checking that an entry
-   * key without its member fits KV's key limit, so an owner id too long for any entry is a
-   * KEY_TOO_LARGE error naming the owner field, not a failed list call.
+   * Returns the prefix of the owner's entries in one direction. It first checks that an entry key
+   * without its member fits KV's key limit, so a too-long owner id raises KEY_TOO_LARGE.
    */
   #ownerPrefix(owner: string, part: string): string {
     const orderParts = [encodeScore(0), encodeSequence(0)];

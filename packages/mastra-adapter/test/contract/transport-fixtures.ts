@@ -8,7 +8,7 @@ import type { CreateStore } from './store-fixture.js';
 
 const API_TOKEN = 'cfkv-contract-token';
 
-/** A store over KV bindings on a fresh Miniflare. */
+/** Opens a store over KV bindings on a fresh Miniflare. */
 export const createBindingStore: CreateStore = async ({ keyPrefix }) => {
   const kv = await createMiniflareKv(STORE_TABLES);
   const store = new CloudflareStore({ bindings: kv.namespaces, keyPrefix });
@@ -16,7 +16,7 @@ export const createBindingStore: CreateStore = async ({ keyPrefix }) => {
   return { store, transport, rawKeys: () => allKeys(transport), dispose: () => kv.dispose() };
 };
 
-/** A store in REST mode against a fresh @cfkv/rest-local server. */
+/** Opens a store in REST mode against a fresh @cfkv/rest-local server. */
 export const createRestStore: CreateStore = async ({ keyPrefix }) => {
   const server = await startLocalKvServer({ apiToken: API_TOKEN });
   const connection = {

@@ -26,5 +26,9 @@ export function normalizeThread(thread: StorageThreadType | null) {
 }
 
 export function byId<T extends { id: string }>(items: readonly T[]): T[] {
-  return [...items].sort((left, right) => (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+  return [...items].sort((left, right) => {
+    if (left.id < right.id) return -1;
+    if (left.id > right.id) return 1;
+    return 0;
+  });
 }

@@ -228,7 +228,7 @@ export class CloudflareMemoryStorage extends MemoryStorage {
   }
 }
 
-/** A scalar error detail from caller input of any type. */
+/** Converts caller input of any type to a scalar error detail. */
 function detail(value: unknown): string | number | null {
   if (typeof value === 'string' || typeof value === 'number') return value;
   return value === undefined || value === null ? null : String(value);
