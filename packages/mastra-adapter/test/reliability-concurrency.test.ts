@@ -1,5 +1,6 @@
 import { randomPrefix } from '@cfkv/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_THREADS } from '@mastra/core/storage';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { at, ids, makeMessage, makeThread } from './contract/store-fixture.js';
 import {
   startBindingBackend,
@@ -11,6 +12,8 @@ const WRITERS = 10;
 const MESSAGES_PER_WRITER = 50;
 const MESSAGES_PER_CALL = 5;
 const LONG_TEST = { timeout: 120_000 };
+/** Later than the in-flight grace of index entries, so left-over entries are repaired. */
+const PAST_IN_FLIGHT_GRACE_MS = 11 * 60_000;
 
 const BACKENDS: [string, () => Promise<Backend>][] = [
   ['binding', startBindingBackend],
@@ -26,6 +29,23 @@ for (const [name, startBackend] of BACKENDS) {
     afterAll(async () => {
       await backend.dispose();
     });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** Lists the threads of resource-1 by updatedAt, as a reader some minutes from now would. */
+    async function listLater(keyPrefix: string) {
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + PAST_IN_FLIGHT_GRACE_MS });
+      const memory = backend.openStore({ keyPrefix }).stores.memory;
+      const byUpdatedAt = { field: 'updatedAt', direction: 'DESC' } as const;
+      await memory.listThreads({ filter: { resourceId: 'resource-1' }, orderBy: byUpdatedAt });
+      const listed = await memory.listThreads({
+        filter: { resourceId: 'resource-1' },
+        orderBy: byUpdatedAt,
+      });
+      vi.useRealTimers();
+      return listed;
+    }
 
     it(
       'saveMessages: 10 writers of 50 messages each lose and duplicate nothing',
@@ -62,7 +82,7 @@ for (const [name, startBackend] of BACKENDS) {
     );
 
     it(
-      'saveMessages: concurrent saves leave one updatedAt entry per thread',
+      'saveMessages: concurrent saves list the thread once and leave one updatedAt entry',
       LONG_TEST,
       async () => {
         const keyPrefix = randomPrefix('rel');
@@ -83,10 +103,42 @@ for (const [name, startBackend] of BACKENDS) {
         });
         expect(ids(threads.threads)).toEqual(['t1']);
         expect(threads.total).toBe(1);
+        // A stamp whose record an older stamp overwrote stays until it is past the grace.
+        const later = await listLater(keyPrefix);
+        expect(ids(later.threads)).toEqual(['t1']);
+        expect(later.threads[0]?.updatedAt).toEqual(
+          (await setup.getThreadById({ threadId: 't1' }))?.updatedAt,
+        );
         const keys = await backend.rawKeys(keyPrefix);
         expect(keys.filter((key) => key.includes(':threads-by-updated:'))).toHaveLength(2);
       },
     );
+
+    it('listThreads: an older stamp landing last is listed again once past the grace', async () => {
+      const keyPrefix = randomPrefix('rel');
+      const memory = backend.openStore({ keyPrefix }).stores.memory;
+      await memory.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+      const [recordKey] = (await backend.rawKeys(keyPrefix))
+        .filter((key) => key.endsWith(':record:t1'))
+        .map((key) => key.slice(TABLE_THREADS.length + 1));
+      const olderRecord = await backend.transport.get(TABLE_THREADS, recordKey!);
+
+      await memory.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
+      await backend.transport.put(TABLE_THREADS, recordKey!, olderRecord!);
+
+      const byUpdatedAt = { field: 'updatedAt', direction: 'DESC' } as const;
+      const now = await memory.listThreads({
+        filter: { resourceId: 'resource-1' },
+        orderBy: byUpdatedAt,
+      });
+      expect(ids(now.threads)).toEqual([]);
+      expect(now.total).toBe(1);
+      const later = await listLater(keyPrefix);
+      expect(ids(later.threads)).toEqual(['t1']);
+      expect(later.threads[0]?.updatedAt).toEqual(at(0));
+      const keys = await backend.rawKeys(keyPrefix);
+      expect(keys.filter((key) => key.includes(':threads-by-updated:'))).toHaveLength(2);
+    });
 
     it(
       'saveThread: 100 threads created concurrently for one resource are all listed once',

@@ -98,7 +98,7 @@ async function readAllMatching(
 
 /**
  * Reads the records behind index entries and keeps the threads whose record the entry still
- * describes; entries older than their record are deleted on the way.
+ * describes; stale entries are repaired on the way.
  */
 async function readEntryThreads(
   context: StoreContext,
@@ -112,7 +112,7 @@ async function readEntryThreads(
     entries.map((entry) => entry.member),
   );
   const pairs = entries.map((entry, position) => ({ entry, thread: records[position] ?? null }));
-  await index.removeSuperseded(field, resourceId, pairs);
+  await index.repairEntries(field, resourceId, pairs);
 
   return pairs.flatMap(({ entry, thread }) =>
     entryMatchesThread(entry, thread, resourceId, field) ? [thread] : [],

@@ -2,14 +2,8 @@ import type { SortedSetEntry } from '@cfkv/core';
 import type { StoreContext } from '../../store-context.js';
 import { entryMatchesMessage, entryWriteStamp, type MessageOrder } from './message-order.js';
 import { readMessages, type StoredMessage } from './message-records.js';
+import { isPastInFlightGrace } from './in-flight-grace.js';
 import { TIEBREAKS_PER_MILLISECOND } from './order-tiebreak.js';
-
-/**
- * How long after its write stamp a save may still be in flight: longer than a REST call with
- * all its retries and than KV's propagation across locations (up to 60 seconds). An order
- * entry older than this that its record does not describe is left over, never in flight.
- */
-const IN_FLIGHT_GRACE_MS = 10 * 60_000;
 
 /** An order entry with the thread whose set it was listed from. */
 export interface OwnedEntry extends SortedSetEntry {
@@ -34,7 +28,7 @@ export function isSupersededEntry(entry: OwnedEntry, message: StoredMessage | nu
 
   const stamp = entryWriteStamp(entry);
   if (message !== null && recordStamp > stamp) return true;
-  return stamp > 0 && Date.now() - stamp / TIEBREAKS_PER_MILLISECOND > IN_FLIGHT_GRACE_MS;
+  return isPastInFlightGrace(stamp / TIEBREAKS_PER_MILLISECOND);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { SortedSet, type KvEntry, type SortedSetEntry } from '@cfkv/core';
 import { TABLE_THREADS } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
+import { isPastInFlightGrace } from './in-flight-grace.js';
 import type { StoredThread } from './thread-records.js';
 
 export type ThreadOrderField = 'createdAt' | 'updatedAt';
@@ -33,14 +34,16 @@ export class ThreadIndex {
 
   async add(thread: StoredThread): Promise<void> {
     await Promise.all(
-      FIELDS.map((field) => this.#sets[field].add(thread.resourceId, [entryOf(thread, field)])),
+      FIELDS.map((field) =>
+        this.#sets[field].add(thread.resourceId, [writtenEntryOf(thread, field)]),
+      ),
     );
   }
 
   /** Builds the index entries `next` has and `previous` lacks, to write with the thread record. */
   toKvEntries(previous: StoredThread | null, next: StoredThread): KvEntry[] {
     return changedFields(previous, next).flatMap((field) =>
-      this.#sets[field].toKvEntries(next.resourceId, [entryOf(next, field)]),
+      this.#sets[field].toKvEntries(next.resourceId, [writtenEntryOf(next, field)]),
     );
   }
 
@@ -56,20 +59,41 @@ export class ThreadIndex {
   }
 
   /**
-   * Deletes entries that a read found older than their thread's record. Concurrent updates of
-   * one thread each add an updatedAt entry and only the record's survives as truth; an entry
-   * older than the record is stale even when the record read was itself stale, so this never
-   * deletes a current entry.
+   * Deletes the stale entries a read found, and writes the entry of the record again where a
+   * left-over entry took its place. An entry older than its thread's record is stale at once.
+   * Concurrent updates of one thread each add an updatedAt entry, and only the record's is true.
+   * An entry older than the record stays stale even when the record read was itself stale.
+   * Any other entry the record does not describe is left over once its write is past the
+   * in-flight grace, as when an older stamp's record landed after a newer one's.
    */
-  async removeSuperseded(
+  async repairEntries(
     field: ThreadOrderField,
     resourceId: string,
     pairs: readonly { entry: SortedSetEntry; thread: StoredThread | null }[],
   ): Promise<void> {
-    const superseded = pairs
-      .filter(({ entry, thread }) => isSuperseded(entry, thread, resourceId, field))
-      .map(({ entry }) => entry);
-    if (superseded.length > 0) await this.#sets[field].remove(resourceId, superseded);
+    const stale = pairs.filter(
+      ({ entry, thread }) =>
+        isSuperseded(entry, thread, resourceId, field) ||
+        isLeftOver(entry, thread, resourceId, field),
+    );
+    if (stale.length === 0) return;
+
+    const restored = new Map<string, StoredThread>();
+    for (const { entry, thread } of stale) {
+      if (thread?.resourceId === resourceId && isLeftOver(entry, thread, resourceId, field))
+        restored.set(thread.id, thread);
+    }
+    const set = this.#sets[field];
+    await Promise.all([
+      set.remove(
+        resourceId,
+        stale.map(({ entry }) => entry),
+      ),
+      set.add(
+        resourceId,
+        [...restored.values()].map((thread) => writtenEntryOf(thread, field)),
+      ),
+    ]);
   }
 
   /**
@@ -110,6 +134,27 @@ export function entryMatchesThread(
   if (thread === null || thread.resourceId !== resourceId) return false;
   const current = entryOf(thread, field);
   return current.score === entry.score && current.tiebreak === entry.tiebreak;
+}
+
+/** List metadata of a thread index entry: when the write that added it started. */
+interface ThreadEntryMetadata {
+  writtenAt: number;
+}
+
+function writtenEntryOf(thread: StoredThread, field: ThreadOrderField): SortedSetEntry {
+  const metadata: ThreadEntryMetadata = { writtenAt: Date.now() };
+  return { ...entryOf(thread, field), metadata };
+}
+
+function isLeftOver(
+  entry: SortedSetEntry,
+  thread: StoredThread | null,
+  resourceId: string,
+  field: ThreadOrderField,
+): boolean {
+  if (entryMatchesThread(entry, thread, resourceId, field)) return false;
+  const metadata = entry.metadata as Partial<ThreadEntryMetadata> | undefined;
+  return isPastInFlightGrace(metadata?.writtenAt ?? 0);
 }
 
 function isSuperseded(

@@ -52,7 +52,7 @@ export async function dropIfSuperseded(
   written: StoredThread,
 ): Promise<void> {
   const current = await readThread(context, written.id);
-  await index.removeSuperseded('updatedAt', written.resourceId, [
+  await index.repairEntries('updatedAt', written.resourceId, [
     { entry: entryOf(written, 'updatedAt'), thread: current },
   ]);
 }
