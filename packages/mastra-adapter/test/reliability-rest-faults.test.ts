@@ -8,8 +8,12 @@ import { API_TOKEN, startRestBackend, type Backend } from './reliability/reliabi
 
 const LONG_TEST = { timeout: 120_000 };
 const BULK_WRITE_PATH = /\/bulk(\?|$)/;
-/** The attempt timeout of the fault workload; injected delays last longer. */
-const ATTEMPT_TIMEOUT_MS = 2_000;
+/**
+ * Retries of the fault workload: the attempt timeout is shorter than the injected delays, and
+ * 12 retries make a request that fails every attempt (0.23^13, about 1 in 200 million) unlikely
+ * among the workload's requests, where 6 left it at about 1 in 30,000.
+ */
+const WORKLOAD_RETRIES = { timeoutMs: 2_000, maxRetries: 12 };
 
 describe('rest: faults', () => {
   let backend: Backend;
@@ -32,7 +36,7 @@ describe('rest: faults', () => {
       faults.add({ status: 500, rate: 0.05, seed: 13 }),
       faults.add({ status: 503, rate: 0.03, seed: 14 }),
       faults.add({ status: 502, rate: 0.02, seed: 15, afterHandling: true }),
-      faults.add({ delayMs: ATTEMPT_TIMEOUT_MS + 500, rate: 0.02, seed: 16 }),
+      faults.add({ delayMs: WORKLOAD_RETRIES.timeoutMs + 500, rate: 0.02, seed: 16 }),
       faults.add({ dropConnection: true, rate: 0.02, seed: 17 }),
       faults.add({ dropConnection: true, rate: 0.02, seed: 18, afterHandling: true }),
     ];
@@ -47,8 +51,7 @@ describe('rest: faults', () => {
       const before = backend.server!.requestCount;
 
       const writers = [0, 1, 2].map(
-        () =>
-          backend.openStore({ keyPrefix, rest: { timeoutMs: ATTEMPT_TIMEOUT_MS } }).stores.memory,
+        () => backend.openStore({ keyPrefix, rest: WORKLOAD_RETRIES }).stores.memory,
       );
       await Promise.all(
         writers.map(async (memory, writer) => {
