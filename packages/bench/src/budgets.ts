@@ -38,6 +38,13 @@ export const FLAT_RATIO_MAX = 1.25;
 /** Operations of a last-N read besides its bulk gets: the index list and thread lookups. */
 const LAST_N_OTHER_OPERATIONS = 3;
 
+/**
+ * List calls of one include window: the thread's newest page, then on each side of a message
+ * deeper than that a bucket around it and the bucket next to it.
+ */
+const INCLUDE_WINDOW_LISTS = 5;
+const INCLUDE_WINDOW_BULK_GETS = 2;
+
 /** List pages per page of threads: the resource's index, plus one when a page crosses a boundary. */
 const THREAD_PAGE_LISTS = 2;
 
@@ -90,14 +97,21 @@ export const BUDGETS = {
   },
   includeWindow: {
     name: 'include-window',
-    formula: 'KV operations at every scale <= those at the smallest scale',
-    checkAcrossScales: (totals) => [
-      {
-        rule: 'KV operations at the costliest scale',
-        limit: totals[0] ?? 0,
-        actual: Math.max(...totals),
-      },
-    ],
+    formula:
+      `per included message: <= ${INCLUDE_WINDOW_LISTS} lists + ${INCLUDE_WINDOW_BULK_GETS} ` +
+      'bulk gets (the target, then its window), at any thread length',
+    check: ({ counts }) => {
+      const { kv } = counts;
+      return [
+        { rule: 'list', limit: INCLUDE_WINDOW_LISTS, actual: kv.list },
+        { rule: 'bulk gets', limit: INCLUDE_WINDOW_BULK_GETS, actual: kv.bulkGet },
+        {
+          rule: 'other operations',
+          limit: 0,
+          actual: kv.get + kv.put + kv.bulkWrite + kv.delete,
+        },
+      ];
+    },
   },
   noTableScan: {
     name: 'no-table-scan',

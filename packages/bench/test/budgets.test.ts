@@ -189,20 +189,38 @@ describe('budget: save-messages', () => {
   });
 });
 
+describe('budget: include-window', () => {
+  const target = event('getMany', TABLE_MESSAGES, 1);
+  const window = event('getMany', TABLE_MESSAGES, 11);
+  const list = event('list', TABLE_MESSAGES, 0);
+
+  it('include-window: holds the newest page and two buckets a side', () => {
+    const events = [target, list, list, list, list, list, window];
+    expect(failedRules(BUDGETS.includeWindow, counts(events, 'rest'), { K: 5 })).toEqual([]);
+  });
+
+  it('include-window: fails a listing that pages through the thread', () => {
+    const events = [target, ...Array.from({ length: 6 }, () => list), window];
+    expect(failedRules(BUDGETS.includeWindow, counts(events, 'rest'), { K: 5 })).toEqual(['list']);
+  });
+
+  it('include-window: fails a get per message of the window', () => {
+    const events = [
+      target,
+      list,
+      ...Array.from({ length: 11 }, () => event('get', TABLE_MESSAGES)),
+    ];
+    expect(failedRules(BUDGETS.includeWindow, counts(events, 'binding'), { K: 5 })).toEqual([
+      'other operations',
+    ]);
+  });
+});
+
 describe('budget: across scales', () => {
   function acrossScales(budget: Budget, totals: number[]): BudgetRule {
     const [rule] = budget.checkAcrossScales!(totals);
     return rule!;
   }
-
-  it('include-window: fails a window that grows with the thread', () => {
-    expect(isWithinLimit(acrossScales(BUDGETS.includeWindow, [6, 6, 11]))).toBe(false);
-    expect(isWithinLimit(acrossScales(BUDGETS.includeWindow, [6, 7, 6]))).toBe(false);
-  });
-
-  it('include-window: holds an equal cost at every scale', () => {
-    expect(isWithinLimit(acrossScales(BUDGETS.includeWindow, [6, 6, 6]))).toBe(true);
-  });
 
   it('flat: allows one more operation on a small read', () => {
     expect(isWithinLimit(acrossScales(BUDGETS.flat, [2, 2, 3]))).toBe(true);

@@ -13,6 +13,7 @@ export * from './observed-transport.js';
 export * from './record-codec.js';
 export * from './score-encoding.js';
 export * from './sorted-set.js';
+export * from './sorted-set-window.js';
 export * from './table-clearing.js';
 export * from './table-records.js';
 export * from './transport.js';

@@ -132,6 +132,43 @@ export class SortedSet {
     return entries;
   }
 
+  /** Characters in an entry's order position (encoded score and tiebreak): the deepest bucket. */
+  readonly positionLength = encodeScore(0).length + 1 + encodeSequence(0).length;
+
+  /**
+   * Yields the owner's entries in `direction` order whose order position shares its first
+   * `depth` characters with `center`'s, fetching a list page only when the caller reads on.
+   * Depth 0 is the whole set, and each further character narrows the range of scores, so the
+   * entries near any member are a prefix list away although KV cannot start a list at a key.
+   * With `step` n, it yields the n-th bucket of that depth after the center's in `direction`
+   * order instead, and nothing when the set's order positions end before it.
+   */
+  async *bucket(
+    owner: string,
+    direction: SortDirection,
+    center: SortedSetEntry,
+    depth: number,
+    step = 0,
+  ): AsyncGenerator<SortedSetEntry, void, undefined> {
+    if (!Number.isInteger(depth) || depth < 0 || depth > this.positionLength) {
+      throw new CfkvError(
+        'INVALID_ARGUMENT',
+        `depth must be an integer from 0 to ${this.positionLength}, got ${depth}.`,
+        { field: 'depth', limit: this.positionLength, actual: depth },
+      );
+    }
+    const part = direction === 'desc' ? DESCENDING_PART : ASCENDING_PART;
+    const ownerPrefix = this.#ownerPrefix(owner, part);
+    const position = this.#key(owner, part, center).slice(ownerPrefix.length);
+    const bucketPrefix = nextPositionPrefix(position.slice(0, depth), step);
+    if (bucketPrefix === undefined) return;
+
+    const prefix = ownerPrefix + bucketPrefix;
+    for await (const listed of listAllKeys(this.#transport, this.#table, prefix)) {
+      yield this.#parse(listed, part);
+    }
+  }
+
   /** Counts the owner's members: one list call per 1000 members. */
   async count(owner: string): Promise<number> {
     const prefix = this.#ownerPrefix(owner, ASCENDING_PART);
@@ -213,6 +250,40 @@ export class SortedSet {
     if (listed.metadata !== undefined && listed.metadata !== null) entry.metadata = listed.metadata;
     return entry;
   }
+}
+
+const POSITION_DIGITS = '0123456789abcdefghijklmnopqrstuv';
+const HEX_DIGITS = 16;
+
+/**
+ * Returns the prefix `steps` after `prefix` among order-position prefixes of its length, or
+ * undefined past the last. A position is 16 hex digits of score, a separator, then base-32
+ * digits of tiebreak, so each character counts in its own base and the separator is skipped.
+ */
+function nextPositionPrefix(prefix: string, steps: number): string | undefined {
+  const characters = [...prefix];
+  for (let step = 0; step < steps; step++) {
+    let index = characters.length - 1;
+    for (; index >= 0; index--) {
+      const base = positionDigitBase(index);
+      if (base === 0) continue;
+      const digit = POSITION_DIGITS.indexOf(characters[index]!);
+      if (digit + 1 < base) {
+        characters[index] = POSITION_DIGITS[digit + 1]!;
+        break;
+      }
+      characters[index] = '0';
+    }
+    if (index < 0) return undefined;
+  }
+  return characters.join('');
+}
+
+/** Returns the base of the digit at `index` of an order position, or 0 for the separator. */
+function positionDigitBase(index: number): number {
+  if (index < HEX_DIGITS) return HEX_DIGITS;
+  if (index === HEX_DIGITS) return 0;
+  return 32;
 }
 
 function assertCount(value: number, field: string): void {

@@ -184,6 +184,22 @@ export function describeMessageContract(name: string, createStore: CreateStore):
       expect(result.total).toBe(1);
     });
 
+    it('listMessages: an include deep in a long thread costs a few list calls', async () => {
+      await seedThread('t1', 1_100);
+      const { store, faults } = openStore(fixture());
+
+      const result = await memoryOf(store).listMessages({
+        threadId: 't1',
+        perPage: 0,
+        includeTotal: false,
+        include: [{ id: 'm60', withPreviousMessages: 5, withNextMessages: 5 }],
+      });
+      expect(ids(result.messages)).toEqual(
+        Array.from({ length: 11 }, (_, index) => `m${55 + index}`),
+      );
+      expect(faults.counters.byOperation.list).toBeLessThanOrEqual(4);
+    }, 60_000);
+
     it('listMessages: lists several threads merged in order', async () => {
       const memory = memoryOf(fixture().store);
       await memory.saveMessages({

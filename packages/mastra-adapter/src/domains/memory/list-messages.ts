@@ -53,7 +53,9 @@ export async function listMessages(
     input.includeTotal !== false || metadataFilter !== undefined || include.length > 0;
   const wanted = needsAll ? Infinity : pagination.offset + perPage + 1;
   const accept = entryFilter(input.filter?.dateRange, input.resourceId);
-  const entries = await scanThreads(order, threadIds, direction, wanted, accept);
+  // With perPage 0 only the included messages are returned, and total is 0.
+  const entries =
+    perPage === 0 ? [] : await scanThreads(order, threadIds, direction, wanted, accept);
   const checked = await keepOneEntryPerMessage(context, entries);
   const superseded = [...checked.superseded];
 
