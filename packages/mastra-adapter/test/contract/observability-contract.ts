@@ -1,4 +1,4 @@
-import { escapeKeyPart, isCfkvError, type CfkvErrorCode } from '@cfkv/core';
+import { CfkvError, escapeKeyPart, isCfkvError, type CfkvErrorCode } from '@cfkv/core';
 import { ErrorCategory, MastraError } from '@mastra/core/error';
 import { SpanType } from '@mastra/core/observability';
 import {
@@ -304,6 +304,28 @@ function describeSpanContract(name: string, createStore: CreateStore): void {
       });
 
       const store = fixture().store;
+      expect(await listedTraceIds(store, { filters: { entityId: 'before' } })).toEqual([]);
+      expect(await listedTraceIds(store, { filters: { entityId: 'after' } })).toEqual(['trace-a']);
+      expect(await listedTraceIds(store, {})).toEqual(['trace-a']);
+    });
+
+    it('listTraces: skips a trace that a failed update left under its old values', async () => {
+      const store = fixture().store;
+      await observabilityOf(store).createSpan({
+        span: makeSpan('trace-a', 'root', at(0), { entityId: 'before' }),
+      });
+      const failure = new CfkvError('TRANSPORT_FAILED', 'KV answered 500.', { status: 500 });
+      const { store: failing } = openStore(fixture(), {
+        faults: { failOn: (call) => (call.operation === 'deleteMany' ? failure : undefined) },
+      });
+
+      const updating = observabilityOf(failing).updateSpan({
+        traceId: 'trace-a',
+        spanId: 'root',
+        updates: { entityId: 'after', startedAt: at(50) },
+      });
+
+      await expect(updating).rejects.toMatchObject({ category: 'SYSTEM' });
       expect(await listedTraceIds(store, { filters: { entityId: 'before' } })).toEqual([]);
       expect(await listedTraceIds(store, { filters: { entityId: 'after' } })).toEqual(['trace-a']);
       expect(await listedTraceIds(store, {})).toEqual(['trace-a']);

@@ -7,7 +7,7 @@ import {
 import type { StoreContext } from '../../store-context.js';
 import { readRootSpan } from './read-traces.js';
 import { parseListTracesArgs, type ParsedListTracesArgs, type TraceFilters } from './span-input.js';
-import { readSpans, spanKey } from './span-records.js';
+import { isRootSpan, readSpans, spanKey } from './span-records.js';
 import { matchesRanges, orderEntries } from './trace-entry-order.js';
 import {
   ALL_TRACES_OWNER,
@@ -33,7 +33,8 @@ export async function listTraces(
   const parsed = parseListTracesArgs(args);
   const filters = parsed.filters ?? {};
 
-  const candidates = await findCandidates(context, filters);
+  const owners = await requestedOwners(filters);
+  const candidates = await findCandidates(context, filters, owners);
   const withErrors =
     filters.hasChildError === undefined ? null : await listTracesWithErrors(context);
   const matching = candidates.filter(
@@ -43,14 +44,14 @@ export async function listTraces(
   );
   const ordered = orderEntries(uniqueTraces(matching), parsed.orderBy);
 
-  return readPage(context, ordered, parsed.pagination);
+  return readPage(context, ordered, parsed.pagination, owners, filters);
 }
 
 async function findCandidates(
   context: StoreContext,
   filters: TraceFilters,
+  owners: readonly string[],
 ): Promise<TraceIndexEntry[]> {
-  const owners = await requestedOwners(filters);
   if (filters.traceId !== undefined) return readTraceById(context, filters.traceId, owners);
 
   const sets = await Promise.all(
@@ -105,6 +106,8 @@ async function readPage(
   context: StoreContext,
   ordered: readonly TraceIndexEntry[],
   pagination: ParsedListTracesArgs['pagination'],
+  owners: readonly string[],
+  filters: TraceFilters,
 ): Promise<ListTracesResponse> {
   const { page, perPage } = pagination;
   const start = page * perPage;
@@ -112,12 +115,33 @@ async function readPage(
 
   const keys = pageEntries.map((entry) => spanKey(context, entry.traceId, entry.rootSpanId));
   const reads = await readSpans(context, keys);
-  const roots: SpanRecord[] = reads.flatMap((read) => (read ? [read.span] : []));
+  const current = await Promise.all(
+    reads.map(async (read) =>
+      read && (await rootStillMatches(read.span, owners, filters)) ? read.span : null,
+    ),
+  );
+  const roots = current.filter((root): root is SpanRecord => root !== null);
 
   return {
     spans: toTraceSpans(roots),
     pagination: { total: ordered.length, page, perPage, hasMore: start + perPage < ordered.length },
   };
+}
+
+/**
+ * True when the span an index entry points to still matches the query: it is a root span, in
+ * every requested owner set, and its current times and status match the range filters. An
+ * update that failed before it deleted the entries of the old values leaves entries that fail
+ * this, and their trace is skipped on this page.
+ */
+async function rootStillMatches(
+  root: SpanRecord,
+  owners: readonly string[],
+  filters: TraceFilters,
+): Promise<boolean> {
+  if (!isRootSpan(root) || !matchesRanges(entryOfRoot(root), filters)) return false;
+  const own = new Set(await ownersOfRoot(root));
+  return owners.every((owner) => own.has(owner));
 }
 
 function entryKey(entry: TraceIndexEntry): string {
