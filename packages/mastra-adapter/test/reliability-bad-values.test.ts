@@ -36,13 +36,14 @@ describe('binding: bad values and paging', () => {
     await storeWithMessages();
     const metadata: Record<string, unknown> = { name: 'loop' };
     metadata.self = metadata;
-    await rejects(
+    const error = await rejects(
       () => memory.saveThread({ thread: makeThread('t2', 'r1', at(0), { metadata }) }),
       {
         code: 'INVALID_ARGUMENT',
         field: 'metadata',
       },
     );
+    expect(error.details?.key).toMatch(/mastra_threads:record:t2$/);
   });
 
   it('saveThread: rejects metadata holding a BigInt, naming the field', async () => {

@@ -79,8 +79,8 @@ function decodeMessage(text: string, key: string): StoredMessage {
 }
 
 /** Round-trips a message through the codec, so callers see what a later read returns. */
-export function normalizeMessage(message: StoredMessage): StoredMessage {
-  const key = `${TABLE_MESSAGES}:normalize`;
+export function normalizeMessage(context: StoreContext, message: StoredMessage): StoredMessage {
+  const key = messageKey(context, message.id);
   return decodeMessage(encodeRecord(MESSAGE_SCHEMA, message, { table: TABLE_MESSAGES, key }), key);
 }
 

@@ -41,7 +41,10 @@ export async function saveMessages(
   const changes = latest.map((message, index) => {
     const previous = existing[index] ?? null;
     const tiebreak = previous?.orderTiebreak ?? firstTiebreak + index;
-    return { previous, next: normalizeMessage(toStoredMessage(message, tiebreak, writeStamp)) };
+    return {
+      previous,
+      next: normalizeMessage(context, toStoredMessage(message, tiebreak, writeStamp)),
+    };
   });
 
   await writeMessageChanges(context, order, changes);

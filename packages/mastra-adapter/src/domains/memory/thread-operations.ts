@@ -44,7 +44,7 @@ export async function saveThread(
 ): Promise<StorageThreadType> {
   assertWritableThread(context, thread);
   const previous = await readThread(context, thread.id);
-  const next = normalizeThread({
+  const next = normalizeThread(context, {
     ...thread,
     orderTiebreak: previous?.orderTiebreak ?? reserveTiebreaks(1),
   });
@@ -66,7 +66,7 @@ export async function updateThread(
       field: 'id',
     });
   }
-  const next: StoredThread = normalizeThread({
+  const next: StoredThread = normalizeThread(context, {
     ...previous,
     title: update.title ?? previous.title,
     metadata: { ...previous.metadata, ...update.metadata },

@@ -63,7 +63,7 @@ export function toThread(stored: StoredThread): StorageThreadType {
 }
 
 /** Round-trips a thread through the codec, so callers see what a later read returns. */
-export function normalizeThread(stored: StoredThread): StoredThread {
-  const key = `${TABLE_THREADS}:normalize`;
+export function normalizeThread(context: StoreContext, stored: StoredThread): StoredThread {
+  const key = threadKey(context, stored.id);
   return decodeThread(encodeRecord(THREAD_SCHEMA, stored, { table: TABLE_THREADS, key }), key);
 }

@@ -54,7 +54,7 @@ export async function updateMessages(
   const writeStamp = reserveTiebreaks(1);
   const changes = [...current.values()].map((next) => ({
     previous: originals.get(next.id) ?? null,
-    next: normalizeMessage({ ...next, writeStamp }),
+    next: normalizeMessage(context, { ...next, writeStamp }),
   }));
   await writeMessageChanges(context, order, changes);
   const updated = changes.map((change) => change.next);
