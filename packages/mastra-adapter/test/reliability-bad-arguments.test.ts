@@ -47,6 +47,16 @@ const MALFORMED_CALLS: [string, (memory: Memory) => Promise<unknown>, string, Cf
     (m) => m.updateMessages({ messages: undefined as never }),
     'messages',
   ],
+  [
+    'updateMessages moving a message to a number thread id',
+    (m) => m.updateMessages({ messages: [{ id: 'm1', threadId: 42 as never }] }),
+    'threadId',
+  ],
+  [
+    'updateMessages moving a message to a blank thread id',
+    (m) => m.updateMessages({ messages: [{ id: 'm1', threadId: '   ' }] }),
+    'threadId',
+  ],
   ['deleteMessages without ids', (m) => m.deleteMessages(undefined as never), 'messageIds'],
   [
     'deleteMessages with an undefined id',

@@ -66,7 +66,9 @@ export async function updateMessages(
 
 function assertWritableUpdate(context: StoreContext, update: MessageUpdate): void {
   assertId(update.id, 'message.id');
-  if (!update.threadId) return;
+  // Like Mastra's in-memory store, an empty or absent threadId leaves the message where it is.
+  if (update.threadId === undefined || update.threadId === null || update.threadId === '') return;
+  assertId(update.threadId, 'threadId');
   assertEntryKeyFits(context.keys, {
     table: TABLE_MESSAGES,
     index: MESSAGE_ORDER_INDEX,
