@@ -22,6 +22,16 @@ export interface SortedSetWindow {
 
 type Side = 'below' | 'above';
 
+/** One side of a window being read: the entries wanted on `side` of `center` in `owner`'s set. */
+interface SideQuery {
+  set: SortedSet;
+  owner: string;
+  center: SortedSetEntry;
+  side: Side;
+  wanted: number;
+  accept: (entry: SortedSetEntry) => boolean;
+}
+
 /** The outcome of reading one side of the center in one bucket. */
 type BucketRead =
   | { kind: 'enough'; nearestFirst: SortedSetEntry[] }
@@ -64,7 +74,7 @@ export async function readWindow(
   // A side that wants nothing is read only to learn whether the center is there.
   const sides = (['below', 'above'] as const).map((side) =>
     options[side] > 0 || (side === 'above' && options.below === 0)
-      ? readSide(set, owner, center, side, options[side], accept, guess)
+      ? readSide({ set, owner, center, side, wanted: options[side], accept }, guess)
       : Promise.resolve([]),
   );
   const [below, above] = await Promise.all(sides);
@@ -114,21 +124,14 @@ async function readTopPage(
 /**
  * Returns one side's entries, nearest first, or undefined when the center is not in the set.
  */
-async function readSide(
-  set: SortedSet,
-  owner: string,
-  center: SortedSetEntry,
-  side: Side,
-  wanted: number,
-  accept: (entry: SortedSetEntry) => boolean,
-  guess: number,
-): Promise<SortedSetEntry[] | undefined> {
-  const read = (depth: number) => readBucket(set, owner, center, side, wanted, accept, depth);
+async function readSide(query: SideQuery, guess: number): Promise<SortedSetEntry[] | undefined> {
+  const read = (depth: number) => readBucket(query, depth);
+  const { set } = query;
   const first = await read(guess);
   if (first.kind === 'missing') return undefined;
   if (first.kind === 'enough') return first.nearestFirst;
   const extend = (depth: number, nearestFirst: readonly SortedSetEntry[]) =>
-    readNextBuckets(set, owner, center, side, wanted, accept, depth, [...nearestFirst]);
+    readNextBuckets(query, depth, [...nearestFirst]);
   if (first.kind === 'too-few') {
     const extended = await extend(guess, first.nearestFirst);
     if (extended !== undefined) return extended;
@@ -158,9 +161,9 @@ async function readSide(
     const extended = await extend(low, fewest);
     if (extended !== undefined) return extended;
   }
-  const whole = await readWholeBucket(set, owner, center, side, wanted, accept, high);
-  if (whole === undefined || whole.length >= wanted || high === 0) return whole;
-  return readWholeBucket(set, owner, center, side, wanted, accept, 0);
+  const whole = await readWholeBucket(query, high);
+  if (whole === undefined || whole.length >= query.wanted || high === 0) return whole;
+  return readWholeBucket(query, 0);
 }
 
 /**
@@ -168,15 +171,8 @@ async function readSide(
  * a page when the other side has fewer than 1000 entries. Listing from the side's far end finds
  * it when the side itself has fewer. When neither does, the bucket has too many entries.
  */
-async function readBucket(
-  set: SortedSet,
-  owner: string,
-  center: SortedSetEntry,
-  side: Side,
-  wanted: number,
-  accept: (entry: SortedSetEntry) => boolean,
-  depth: number,
-): Promise<BucketRead> {
+async function readBucket(query: SideQuery, depth: number): Promise<BucketRead> {
+  const { set, owner, center, side, wanted, accept } = query;
   const towards = towardsSide(side);
   const past: SortedSetEntry[] = [];
   let position = 0;
@@ -217,15 +213,11 @@ async function readBucket(
  * lie on that side in order. Returns undefined when they do not hold enough.
  */
 async function readNextBuckets(
-  set: SortedSet,
-  owner: string,
-  center: SortedSetEntry,
-  side: Side,
-  wanted: number,
-  accept: (entry: SortedSetEntry) => boolean,
+  query: SideQuery,
   depth: number,
   nearestFirst: SortedSetEntry[],
 ): Promise<SortedSetEntry[] | undefined> {
+  const { set, owner, center, side, wanted, accept } = query;
   if (depth === 0) return nearestFirst;
   for (let step = 1; step <= NEXT_BUCKETS_READ; step++) {
     for await (const entry of set.bucket(owner, towardsSide(side), center, depth, step)) {
@@ -238,14 +230,10 @@ async function readNextBuckets(
 
 /** Lists a bucket with too many entries on both sides of the center, page after page. */
 async function readWholeBucket(
-  set: SortedSet,
-  owner: string,
-  center: SortedSetEntry,
-  side: Side,
-  wanted: number,
-  accept: (entry: SortedSetEntry) => boolean,
+  query: SideQuery,
   depth: number,
 ): Promise<SortedSetEntry[] | undefined> {
+  const { set, owner, center, side, wanted, accept } = query;
   const past: SortedSetEntry[] = [];
   let found = false;
   for await (const entry of set.bucket(owner, towardsSide(side), center, depth)) {
