@@ -16,6 +16,16 @@ const MALFORMED_CALLS: [string, (memory: Memory) => Promise<unknown>, string, Cf
   ['deleteThread without arguments', (m) => m.deleteThread(undefined as never), 'args'],
   ['deleteThread with a number id', (m) => m.deleteThread({ threadId: 42 as never }), 'threadId'],
   ['listThreads without arguments', (m) => m.listThreads(undefined as never), 'args'],
+  [
+    'listThreads with a number resourceId',
+    (m) => m.listThreads({ filter: { resourceId: 5 as never } }),
+    'filter.resourceId',
+  ],
+  [
+    'listThreads with a dotted metadata key',
+    (m) => m.listThreads({ filter: { resourceId: 'r1', metadata: { 'a.b': 1 } } }),
+    'filter.metadata',
+  ],
   ['listMessages without arguments', (m) => m.listMessages(undefined as never), 'args'],
   [
     'listMessages with a BigInt thread id',

@@ -1,3 +1,4 @@
+import { CfkvError } from '@cfkv/core';
 import type { MastraDBMessage, StorageThreadType } from '@mastra/core/memory';
 import {
   MemoryStorage,
@@ -118,7 +119,10 @@ export class CloudflareMemoryStorage extends MemoryStorage {
       assertPage(args.page ?? 0);
       assertPerPage(args.perPage);
       this.validatePaginationInput(args.page ?? 0, args.perPage ?? 100);
-      this.validateMetadataKeys(args.filter?.metadata);
+      if (args.filter?.resourceId !== undefined) {
+        assertId(args.filter.resourceId, 'filter.resourceId');
+      }
+      this.#validateThreadMetadataFilter(args.filter?.metadata);
       const listing = { field, direction: direction === 'ASC' ? 'asc' : 'desc' } as const;
       return listThreads(this.#context, this.#threadIndex, args, listing);
     });
@@ -221,6 +225,16 @@ export class CloudflareMemoryStorage extends MemoryStorage {
       assertId(update.resourceId, 'resourceId');
       return updateResource(this.#context, update);
     });
+  }
+
+  /** Applies Mastra's checks of metadata filter keys, rejecting a bad key as a USER error. */
+  #validateThreadMetadataFilter(metadata: Record<string, unknown> | undefined): void {
+    try {
+      this.validateMetadataKeys(metadata);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new CfkvError('INVALID_ARGUMENT', reason, { field: 'filter.metadata' });
+    }
   }
 
   #run<T>(name: Uppercase<string>, details: ErrorDetails, action: () => Promise<T>): Promise<T> {
