@@ -39,11 +39,11 @@ export const FLAT_RATIO_MAX = 1.25;
 const LAST_N_OTHER_OPERATIONS = 3;
 
 /**
- * List calls of one include window: the thread's newest page, then on each side of a message
- * deeper than that a bucket around it and the bucket next to it.
+ * List calls of one include window: the thread's newest page; for a message deeper than that, a
+ * bucket around it on each side, and for one side that falls short the thread's oldest page and
+ * the next bucket.
  */
 const INCLUDE_WINDOW_LISTS = 5;
-const INCLUDE_WINDOW_BULK_GETS = 2;
 
 /** List pages per page of threads: the resource's index, plus one when a page crosses a boundary. */
 const THREAD_PAGE_LISTS = 2;
@@ -98,13 +98,14 @@ export const BUDGETS = {
   includeWindow: {
     name: 'include-window',
     formula:
-      `per included message: <= ${INCLUDE_WINDOW_LISTS} lists + ${INCLUDE_WINDOW_BULK_GETS} ` +
-      'bulk gets (the target, then its window), at any thread length',
-    check: ({ counts }) => {
+      `per included message: <= ${INCLUDE_WINDOW_LISTS} lists + 1 bulk get of the message + ` +
+      'ceil((2K + 1) / 100) bulk gets of its window, at any thread length',
+    check: ({ counts, params }) => {
       const { kv } = counts;
+      const windowBulkGets = bulkGets(2 * param(params, 'K') + 1);
       return [
         { rule: 'list', limit: INCLUDE_WINDOW_LISTS, actual: kv.list },
-        { rule: 'bulk gets', limit: INCLUDE_WINDOW_BULK_GETS, actual: kv.bulkGet },
+        { rule: 'bulk gets', limit: 1 + windowBulkGets, actual: kv.bulkGet },
         {
           rule: 'other operations',
           limit: 0,

@@ -204,6 +204,14 @@ describe('budget: include-window', () => {
     expect(failedRules(BUDGETS.includeWindow, counts(events, 'rest'), { K: 5 })).toEqual(['list']);
   });
 
+  it('include-window: allows a bulk get per 100 messages of a wide window', () => {
+    const wide = [target, list, ...Array.from({ length: 3 }, () => window)];
+    expect(failedRules(BUDGETS.includeWindow, counts(wide, 'rest'), { K: 100 })).toEqual([]);
+    expect(failedRules(BUDGETS.includeWindow, counts(wide, 'rest'), { K: 5 })).toEqual([
+      'bulk gets',
+    ]);
+  });
+
   it('include-window: fails a get per message of the window', () => {
     const events = [
       target,

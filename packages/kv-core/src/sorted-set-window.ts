@@ -133,6 +133,11 @@ async function readSide(query: SideQuery, guess: number): Promise<SortedSetEntry
   const extend = (depth: number, nearestFirst: readonly SortedSetEntry[]) =>
     readNextBuckets(query, depth, [...nearestFirst]);
   if (first.kind === 'too-few') {
+    // A center near the bottom of the set has its lower side within the set's lowest page.
+    // (The top page, read already, serves the upper side of a center near the top.)
+    const bottom = query.side === 'below' ? await readFromFarEnd(query, 0) : undefined;
+    if (bottom?.kind === 'missing') return undefined;
+    if (bottom !== undefined && bottom.kind !== 'too-many') return bottom.nearestFirst;
     const extended = await extend(guess, first.nearestFirst);
     if (extended !== undefined) return extended;
   }
@@ -172,12 +177,19 @@ async function readSide(query: SideQuery, guess: number): Promise<SortedSetEntry
  * it when the side itself has fewer. When neither does, the bucket has too many entries.
  */
 async function readBucket(query: SideQuery, depth: number): Promise<BucketRead> {
+  return (
+    (await readTowardsSide(query, depth)) ??
+    (await readFromFarEnd(query, depth)) ?? { kind: 'too-many' }
+  );
+}
+
+/** Lists the bucket towards the side; undefined when the center is not within the first page. */
+async function readTowardsSide(query: SideQuery, depth: number): Promise<BucketRead | undefined> {
   const { set, owner, center, side, wanted, accept } = query;
-  const towards = towardsSide(side);
   const past: SortedSetEntry[] = [];
   let position = 0;
   let found = false;
-  for await (const entry of set.bucket(owner, towards, center, depth)) {
+  for await (const entry of set.bucket(owner, towardsSide(side), center, depth)) {
     if (found) {
       if (accept(entry)) past.push(entry);
       if (past.length >= wanted) return { kind: 'enough', nearestFirst: past };
@@ -189,23 +201,29 @@ async function readBucket(query: SideQuery, depth: number): Promise<BucketRead> 
       continue;
     }
     position += 1;
-    if (position >= MAX_LIST_LIMIT) break;
+    if (position >= MAX_LIST_LIMIT) return undefined;
   }
-  if (found) return { kind: 'too-few', nearestFirst: past };
-  if (position < MAX_LIST_LIMIT) return { kind: 'missing' };
+  return found ? { kind: 'too-few', nearestFirst: past } : { kind: 'missing' };
+}
 
+/**
+ * Lists the bucket from the side's far end up to the center, so every entry of the side in the
+ * bucket is seen; undefined when the center is not within the first page.
+ */
+async function readFromFarEnd(query: SideQuery, depth: number): Promise<BucketRead | undefined> {
+  const { set, owner, center, side, wanted, accept } = query;
   const before: SortedSetEntry[] = [];
-  position = 0;
-  for await (const entry of set.bucket(owner, oppositeOf(towards), center, depth)) {
+  let position = 0;
+  for await (const entry of set.bucket(owner, oppositeOf(towardsSide(side)), center, depth)) {
     if (isCenter(entry, center)) {
       const nearestFirst = before.reverse().slice(0, wanted);
       return { kind: nearestFirst.length >= wanted ? 'enough' : 'too-few', nearestFirst };
     }
     if (accept(entry)) before.push(entry);
     position += 1;
-    if (position >= MAX_LIST_LIMIT) break;
+    if (position >= MAX_LIST_LIMIT) return undefined;
   }
-  return { kind: 'too-many' };
+  return { kind: 'missing' };
 }
 
 /**
