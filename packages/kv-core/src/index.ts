@@ -1,3 +1,4 @@
+export * from './api-token-check.js';
 export * from './batching.js';
 export * from './bulk-read-split.js';
 export * from './chunked-value.js';

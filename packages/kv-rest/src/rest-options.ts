@@ -1,4 +1,4 @@
-import { CfkvError } from '@cfkv/core';
+import { assertApiTokenText, CfkvError } from '@cfkv/core';
 
 export const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
 export const DEFAULT_MAX_RETRIES = 4;
@@ -84,7 +84,7 @@ export interface ResolvedRestOptions {
 /** Applies defaults and rejects invalid options with INVALID_ARGUMENT naming the option. */
 export function resolveRestOptions(options: RestTransportOptions): ResolvedRestOptions {
   assertNonEmptyString(options.accountId, 'accountId');
-  assertNonEmptyString(options.apiToken, 'apiToken');
+  assertApiTokenText(options.apiToken);
   const fetchFunction = options.fetch ?? globalThis.fetch;
   if (typeof fetchFunction !== 'function') {
     throw invalidOption('fetch', 'fetch is not a function; pass one in the fetch option.');

@@ -25,6 +25,16 @@ describe('rest: options', () => {
     expect(error).toMatchObject({ field: 'apiToken' });
   });
 
+  it('constructor: rejects a token no HTTP header can carry, without echoing it', () => {
+    for (const apiToken of ['Zq81\nX-Injected: 1', 'Zq81 with spaces', 'Zq81é', 'Zq81\tbed']) {
+      const error = constructionError({ apiToken });
+
+      expect(isCfkvError(error, 'INVALID_ARGUMENT'), JSON.stringify(apiToken)).toBe(true);
+      expect(error).toMatchObject({ field: 'apiToken' });
+      expect(String((error as Error).message)).not.toContain('Zq81');
+    }
+  });
+
   it('constructor: rejects a missing account id', () => {
     expect(constructionError({ accountId: undefined })).toMatchObject({ field: 'accountId' });
   });

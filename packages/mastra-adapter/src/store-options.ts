@@ -1,4 +1,5 @@
 import {
+  assertApiTokenText,
   CfkvError,
   escapeKeyPart,
   MAX_KEY_BYTES,
@@ -294,6 +295,7 @@ export function assertRestOptions(options: RestStoreOptions): void {
       { field },
     );
   }
+  assertApiTokenText(options.apiToken);
   if (options.namespacePrefix !== undefined) assertNamespacePrefix(options.namespacePrefix);
 }
 

@@ -44,4 +44,10 @@ describe('binding: store options', () => {
   it('constructor: names a missing apiToken', () => {
     expect(() => new CloudflareStore({ accountId: 'a', apiToken: '' })).toThrow(/apiToken/);
   });
+
+  it('constructor: rejects an apiToken with a line break before any request', () => {
+    const create = () => new CloudflareStore({ accountId: 'a', apiToken: 'secret\nX-Evil: 1' });
+    expect(create).toThrow(/apiToken contains a space, line break/);
+    expect(create).not.toThrow(/secret/);
+  });
 });
