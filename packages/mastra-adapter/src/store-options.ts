@@ -340,6 +340,7 @@ function invalidOption(field: string, problem: string): CfkvError {
 
 function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+  if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) return 'an array';
   return value === null ? 'null' : typeof value;
 }

@@ -95,12 +95,13 @@ describe('binding: bad values and paging', () => {
     expect(pastEnd.hasMore).toBe(false);
   });
 
-  it('saveThread: rejects an invalid createdAt', async () => {
+  it('saveThread: rejects an invalid createdAt, calling it an invalid Date', async () => {
     await storeWithMessages();
-    await rejects(
+    const error = await rejects(
       () => memory.saveThread({ thread: makeThread('t2', 'r1', new Date('not a date')) }),
       { code: 'INVALID_ARGUMENT', field: 'createdAt' },
     );
+    expect(error.message).toMatch(/got an invalid Date/);
   });
 
   it('saveMessages: rejects an invalid createdAt', async () => {

@@ -45,6 +45,12 @@ describe('binding: store options', () => {
     expect(() => new CloudflareStore({ accountId: 'a', apiToken: '' })).toThrow(/apiToken/);
   });
 
+  it('constructor: shows a bad threadTouchIntervalMs', () => {
+    const create = () =>
+      new CloudflareStore({ accountId: 'a', apiToken: 't', threadTouchIntervalMs: -1 });
+    expect(create).toThrow(/threadTouchIntervalMs must be a number of milliseconds >= 0, got -1/);
+  });
+
   it('constructor: rejects an apiToken with a line break before any request', () => {
     const create = () => new CloudflareStore({ accountId: 'a', apiToken: 'secret\nX-Evil: 1' });
     expect(create).toThrow(/apiToken contains a space, line break/);

@@ -75,6 +75,7 @@ function describeValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : 'a Date';
   if (typeof value === 'object') return 'an object';
   return String(value);
 }
