@@ -702,6 +702,17 @@ function describeListTracesContract(name: string, createStore: CreateStore): voi
       }
     });
 
+    it('listTraces: rejects a blank traceId filter', async () => {
+      const observability = observabilityOf(fixture().store);
+      for (const traceId of ['', '   ']) {
+        await expectUserError(
+          () => observability.listTraces({ filters: { traceId } }),
+          'INVALID_ARGUMENT',
+          'filters.traceId',
+        );
+      }
+    });
+
     it('listTraces: rejects delta mode', async () => {
       const observability = observabilityOf(fixture().store);
       await expectUserError(() => observability.listTraces({ mode: 'delta' }), 'NOT_SUPPORTED');

@@ -73,6 +73,8 @@ export function parseListTracesArgs(args: ListTracesArgs | undefined): ParsedLis
     );
   }
   assertSupportedFilters(parsed.data.filters);
+  const traceId = parsed.data.filters?.traceId;
+  if (traceId !== undefined) assertId(traceId, 'filters.traceId');
   return parsed.data;
 }
 
