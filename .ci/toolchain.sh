@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Puts Node.js 22.13+ and pnpm first on PATH. The system Node is used when it is new enough;
+# Puts Node.js (22.18+, 24.11+ or 26+, the versions tsup builds on) and pnpm first on PATH. The system Node is used when it is new enough;
 # otherwise Node 22 is installed from the `node` npm package into a cache folder, since these
 # machines ship an older Node and no version manager.
 # Sourced by .ci/run and by developers, so it sets no shell options of its own.
@@ -10,13 +10,14 @@ pnpm_version="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$repo_r
 
 node_is_recent() {
   "$1" -e 'const [major, minor] = process.versions.node.split(".").map(Number);
-    process.exit(major > 22 || (major === 22 && minor >= 13) ? 0 : 1)' 2>/dev/null
+    const built = (major === 22 && minor >= 18) || (major === 24 && minor >= 11) || major >= 26;
+    process.exit(built ? 0 : 1)' 2>/dev/null
 }
 
 if ! command -v node >/dev/null || ! node_is_recent node; then
   if ! [ -x "$tools_dir/node22/node_modules/.bin/node" ] ||
     ! node_is_recent "$tools_dir/node22/node_modules/.bin/node"; then
-    echo "toolchain: system Node is older than 22.13; installing node@22 into $tools_dir/node22"
+    echo "toolchain: system Node is not 22.18+, 24.11+ or 26+; installing node@22 into $tools_dir/node22"
     npm install --silent --no-audit --no-fund --prefix "$tools_dir/node22" node@22 >/dev/null
   fi
   # The node package ships its binary in node/bin; .bin/node is a link to it.
