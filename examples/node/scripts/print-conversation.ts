@@ -17,7 +17,8 @@ export function formatSnapshot(snapshot: ConversationSnapshot): string {
 
   for (const [resourceId, threads] of Object.entries(snapshot.threadsByResource)) {
     const titles = threads.map((thread) => `"${thread.title}"`).join(', ');
-    lines.push(`resource ${resourceId}: ${threads.length} threads: ${titles}`);
+    const noun = threads.length === 1 ? 'thread' : 'threads';
+    lines.push(`resource ${resourceId}: ${threads.length} ${noun}: ${titles}`);
   }
   return lines.join('\n');
 }

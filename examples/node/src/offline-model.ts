@@ -41,7 +41,8 @@ export function createOfflineModel(): LanguageModelV2 {
 
 /** Formats the offline model's reply, so a caller can compute the reply it expects. */
 export function formatOfflineReply(messageCount: number, lastUserText: string): string {
-  return `${messageCount} messages in context; last user text: "${lastUserText}"`;
+  const noun = messageCount === 1 ? 'message' : 'messages';
+  return `${messageCount} ${noun} in context; last user text: "${lastUserText}"`;
 }
 
 function replyTo(prompt: PromptMessage[]): string {

@@ -53,7 +53,8 @@ export function formatRereadSummary(
 function formatResources(snapshot: ConversationSnapshot): string[] {
   return Object.entries(snapshot.threadsByResource).map(([resourceId, threads]) => {
     const titles = threads.map((thread) => `"${thread.title}"`).join(', ');
-    return `resource ${resourceId}: ${threads.length} thread(s): ${titles}`;
+    const noun = threads.length === 1 ? 'thread' : 'threads';
+    return `resource ${resourceId}: ${threads.length} ${noun}: ${titles}`;
   });
 }
 
