@@ -17,6 +17,27 @@ const MALFORMED_CALLS: [string, (memory: Memory) => Promise<unknown>, string, Cf
   ['deleteThread with a number id', (m) => m.deleteThread({ threadId: 42 as never }), 'threadId'],
   ['listThreads without arguments', (m) => m.listThreads(undefined as never), 'args'],
   [
+    'saveThread with a number title',
+    (m) => m.saveThread({ thread: makeThread('t2', 'r1', at(0), { title: 5 as never }) }),
+    'title',
+  ],
+  [
+    'saveThread with string metadata',
+    (m) => m.saveThread({ thread: makeThread('t2', 'r1', at(0), { metadata: 'x' as never }) }),
+    'metadata',
+  ],
+  [
+    'updateThread with a number title',
+    (m) => m.updateThread({ id: 't1', title: 5 as never, metadata: {} }),
+    'title',
+  ],
+  [
+    'saveMessages with a number resourceId',
+    (m) =>
+      m.saveMessages({ messages: [makeMessage('m2', 't1', at(2), { resourceId: 5 as never })] }),
+    'resourceId',
+  ],
+  [
     'listThreads with a number resourceId',
     (m) => m.listThreads({ filter: { resourceId: 5 as never } }),
     'filter.resourceId',

@@ -80,6 +80,27 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
+/** Rejects a value that is neither absent (undefined or null) nor a string, naming `field`. */
+export function assertOptionalText(value: unknown, field: string): void {
+  if (value === undefined || value === null || typeof value === 'string') return;
+  throw new CfkvError(
+    'INVALID_ARGUMENT',
+    `${field} must be a string, got ${describeValue(value)}.`,
+    { field },
+  );
+}
+
+/** Rejects a value that is neither absent (undefined or null) nor a plain object. */
+export function assertOptionalRecord(value: unknown, field: string): void {
+  if (value === undefined || value === null) return;
+  if (typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) return;
+  throw new CfkvError(
+    'INVALID_ARGUMENT',
+    `${field} must be an object, got ${describeValue(value)}.`,
+    { field },
+  );
+}
+
 /** Rejects a timestamp that is missing or not a valid date (a Date, ISO string or milliseconds). */
 export function assertTimestamp(value: unknown, field: string): void {
   const isDateInput =

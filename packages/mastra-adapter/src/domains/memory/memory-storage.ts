@@ -21,6 +21,8 @@ import {
   assertDateRange,
   assertIncludeItems,
   assertId,
+  assertOptionalRecord,
+  assertOptionalText,
   assertPage,
   assertPerPage,
   assertTimestamp,
@@ -91,6 +93,8 @@ export class CloudflareMemoryStorage extends MemoryStorage {
       assertArguments(args, 'args');
       assertArguments(args.thread, 'thread');
       assertTimestamp(args.thread.createdAt, 'createdAt');
+      assertOptionalText(args.thread.title, 'title');
+      assertOptionalRecord(args.thread.metadata, 'metadata');
       return saveThread(this.#context, this.#threadIndex, args.thread);
     });
   }
@@ -99,6 +103,8 @@ export class CloudflareMemoryStorage extends MemoryStorage {
     return this.#run('UPDATE_THREAD', { threadId: detail(update?.id) }, () => {
       assertArguments(update, 'args');
       assertId(update.id, 'id');
+      assertOptionalText(update.title, 'title');
+      assertOptionalRecord(update.metadata, 'metadata');
       return updateThread(this.#context, this.#threadIndex, update);
     });
   }
@@ -174,6 +180,7 @@ export class CloudflareMemoryStorage extends MemoryStorage {
       for (const message of args.messages) {
         assertArguments(message, 'messages[]');
         assertTimestamp(message.createdAt, 'createdAt');
+        assertOptionalText(message.resourceId, 'resourceId');
       }
       return {
         messages: await saveMessages(this.#context, this.#order, this.#threadIndex, args.messages),
