@@ -3,9 +3,9 @@ import { decodeScore, encodeScore } from './score-encoding.js';
 import type { SortDirection, SortedSet, SortedSetEntry } from './sorted-set.js';
 
 export interface WindowOptions {
-  /** Entries wanted just below the center (lower score, or equal score and lower tiebreak). */
+  /** Entries to read just below the center (lower score, or equal score and lower tiebreak). */
   below: number;
-  /** Entries wanted just above the center. */
+  /** Entries to read just above the center. */
   above: number;
   /** Keeps an entry; entries it rejects are skipped and not counted. */
   accept?: (entry: SortedSetEntry) => boolean;
@@ -22,13 +22,13 @@ export interface SortedSetWindow {
 
 type Side = 'below' | 'above';
 
-/** One side of a window being read: the entries wanted on `side` of `center` in `owner`'s set. */
+/** One side of a window being read: `count` entries on `side` of `center` in `owner`'s set. */
 interface SideQuery {
   set: SortedSet;
   owner: string;
   center: SortedSetEntry;
   side: Side;
-  wanted: number;
+  count: number;
   accept: (entry: SortedSetEntry) => boolean;
 }
 
@@ -74,7 +74,7 @@ export async function readWindow(
   // A side that wants nothing is read only to learn whether the center is there.
   const sides = (['below', 'above'] as const).map((side) =>
     options[side] > 0 || (side === 'above' && options.below === 0)
-      ? readSide({ set, owner, center, side, wanted: options[side], accept }, guess)
+      ? readSide({ set, owner, center, side, count: options[side], accept }, guess)
       : Promise.resolve([]),
   );
   const [below, above] = await Promise.all(sides);
@@ -95,7 +95,7 @@ async function readTopPage(
   set: SortedSet,
   owner: string,
   center: SortedSetEntry,
-  belowWanted: number,
+  belowCount: number,
   accept: (entry: SortedSetEntry) => boolean,
 ): Promise<TopPage> {
   const above: SortedSetEntry[] = [];
@@ -104,13 +104,13 @@ async function readTopPage(
   let found = false;
   for await (const entry of set.bucket(owner, 'desc', center, 0)) {
     if (found) {
-      if (below.length >= belowWanted) break;
+      if (below.length >= belowCount) break;
       if (accept(entry)) below.push(entry);
       continue;
     }
     if (isCenter(entry, center)) {
       found = true;
-      if (below.length >= belowWanted) break;
+      if (below.length >= belowCount) break;
       continue;
     }
     scores.push(entry.score);
@@ -167,7 +167,7 @@ async function readSide(query: SideQuery, guess: number): Promise<SortedSetEntry
     if (extended !== undefined) return extended;
   }
   const whole = await readWholeBucket(query, high);
-  if (whole === undefined || whole.length >= query.wanted || high === 0) return whole;
+  if (whole === undefined || whole.length >= query.count || high === 0) return whole;
   return readWholeBucket(query, 0);
 }
 
@@ -185,19 +185,19 @@ async function readBucket(query: SideQuery, depth: number): Promise<BucketRead> 
 
 /** Lists the bucket towards the side; undefined when the center is not within the first page. */
 async function readTowardsSide(query: SideQuery, depth: number): Promise<BucketRead | undefined> {
-  const { set, owner, center, side, wanted, accept } = query;
+  const { set, owner, center, side, count, accept } = query;
   const past: SortedSetEntry[] = [];
   let position = 0;
   let found = false;
   for await (const entry of set.bucket(owner, towardsSide(side), center, depth)) {
     if (found) {
       if (accept(entry)) past.push(entry);
-      if (past.length >= wanted) return { kind: 'enough', nearestFirst: past };
+      if (past.length >= count) return { kind: 'enough', nearestFirst: past };
       continue;
     }
     if (isCenter(entry, center)) {
       found = true;
-      if (wanted === 0) return { kind: 'enough', nearestFirst: [] };
+      if (count === 0) return { kind: 'enough', nearestFirst: [] };
       continue;
     }
     position += 1;
@@ -208,16 +208,16 @@ async function readTowardsSide(query: SideQuery, depth: number): Promise<BucketR
 
 /**
  * Lists the bucket from the side's far end up to the center, so every entry of the side in the
- * bucket is seen; undefined when the center is not within the first page.
+ * bucket is seen. Returns undefined when the center is not within the first page.
  */
 async function readFromFarEnd(query: SideQuery, depth: number): Promise<BucketRead | undefined> {
-  const { set, owner, center, side, wanted, accept } = query;
+  const { set, owner, center, side, count, accept } = query;
   const before: SortedSetEntry[] = [];
   let position = 0;
   for await (const entry of set.bucket(owner, oppositeOf(towardsSide(side)), center, depth)) {
     if (isCenter(entry, center)) {
-      const nearestFirst = before.reverse().slice(0, wanted);
-      return { kind: nearestFirst.length >= wanted ? 'enough' : 'too-few', nearestFirst };
+      const nearestFirst = before.reverse().slice(0, count);
+      return { kind: nearestFirst.length >= count ? 'enough' : 'too-few', nearestFirst };
     }
     if (accept(entry)) before.push(entry);
     position += 1;
@@ -235,12 +235,12 @@ async function readNextBuckets(
   depth: number,
   nearestFirst: SortedSetEntry[],
 ): Promise<SortedSetEntry[] | undefined> {
-  const { set, owner, center, side, wanted, accept } = query;
+  const { set, owner, center, side, count, accept } = query;
   if (depth === 0) return nearestFirst;
   for (let step = 1; step <= NEXT_BUCKETS_READ; step++) {
     for await (const entry of set.bucket(owner, towardsSide(side), center, depth, step)) {
       if (accept(entry)) nearestFirst.push(entry);
-      if (nearestFirst.length >= wanted) return nearestFirst;
+      if (nearestFirst.length >= count) return nearestFirst;
     }
   }
   return undefined;
@@ -251,7 +251,7 @@ async function readWholeBucket(
   query: SideQuery,
   depth: number,
 ): Promise<SortedSetEntry[] | undefined> {
-  const { set, owner, center, side, wanted, accept } = query;
+  const { set, owner, center, side, count, accept } = query;
   const past: SortedSetEntry[] = [];
   let found = false;
   for await (const entry of set.bucket(owner, towardsSide(side), center, depth)) {
@@ -259,7 +259,7 @@ async function readWholeBucket(
       found = isCenter(entry, center);
       continue;
     }
-    if (past.length >= wanted) break;
+    if (past.length >= count) break;
     if (accept(entry)) past.push(entry);
   }
   return found ? past : undefined;
@@ -267,16 +267,16 @@ async function readWholeBucket(
 
 /**
  * Guesses the deepest bucket expected to hold {@link GUESSED_BUCKET_ENTRIES} entries, or more
- * when more are wanted, from the mean score step of the top page (taken as the set's density).
+ * when more are requested, from the mean score step of the top page (taken as the set's density).
  * Equal scores look past the score into the tiebreak digits.
  */
 function guessDepth(
   set: SortedSet,
   center: SortedSetEntry,
   scores: readonly number[],
-  wanted: number,
+  count: number,
 ): number {
-  const entries = Math.max(GUESSED_BUCKET_ENTRIES, 4 * wanted);
+  const entries = Math.max(GUESSED_BUCKET_ENTRIES, 4 * count);
   const step = (scores[0]! - scores[scores.length - 1]!) / (scores.length - 1);
   const scoreDigits = encodeScore(0).length;
   if (!(step > 0)) {

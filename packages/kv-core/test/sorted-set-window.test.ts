@@ -43,7 +43,7 @@ describe('miniflare: sorted set window', () => {
         member: `m${String(index).padStart(5, '0')}`,
         score,
         tiebreak: index,
-        metadata: { kept: index % 3 !== 0 },
+        metadata: { isKept: index % 3 !== 0 },
       }));
   }
 
@@ -95,8 +95,8 @@ describe('miniflare: sorted set window', () => {
     }, 120_000);
 
     it('readWindow: matches a slice of the sorted entries at every kind of position', async () => {
-      const kept = (entry: SortedSetEntry) =>
-        (entry.metadata as { kept: boolean } | undefined)?.kept === true;
+      const isKept = (entry: SortedSetEntry) =>
+        (entry.metadata as { isKept: boolean } | undefined)?.isKept === true;
       await fc.assert(
         fc.asyncProperty(
           fc.integer({ min: 0, max: sorted.length - 1 }),
@@ -104,7 +104,7 @@ describe('miniflare: sorted set window', () => {
           fc.integer({ min: 0, max: 40 }),
           fc.boolean(),
           async (position, below, above, filtered) => {
-            const accept = filtered ? kept : undefined;
+            const accept = filtered ? isKept : undefined;
             const actual = await windowOf(set, sorted[position]!, below, above, accept);
             expect(actual).toEqual({
               found: true,
@@ -154,19 +154,19 @@ describe('miniflare: sorted set window', () => {
     const sorted = entriesAt(Array.from({ length: 1400 }, (_, n) => BASE_MS + n * 1000));
     await set.add('t', sorted);
 
-    let mostCalls = 0;
+    let maxCalls = 0;
     for (let position = 100; position < 300; position++) {
       counter.reset();
       expect(await windowOf(set, sorted[position]!, 5, 5)).toEqual({
         found: true,
         ...expectedWindow(sorted, position, 5, 5),
       });
-      mostCalls = Math.max(mostCalls, counter.snapshot().byOperation.list.calls);
+      maxCalls = Math.max(maxCalls, counter.snapshot().byOperation.list.calls);
     }
-    expect(mostCalls).toBeLessThanOrEqual(5);
+    expect(maxCalls).toBeLessThanOrEqual(5);
   }, 120_000);
 
-  it('readWindow: centers at the bottom of a long set cost a few list calls', async () => {
+  it('readWindow: centers at the bottom cost few lists', async () => {
     const counter = new OperationCounter();
     const set = createSet(observeTransport(kv.transport, counter.listener));
     const sorted = entriesAt(Array.from({ length: 2_000 }, (_, n) => BASE_MS + n * 1000));
