@@ -39,9 +39,9 @@ export const FLAT_RATIO_MAX = 1.25;
 const LAST_N_OTHER_OPERATIONS = 3;
 
 /**
- * List calls of one include window: the thread's newest page; for a message deeper than that, a
- * bucket around it on each side, and for one side that falls short the thread's oldest page and
- * the next bucket.
+ * List calls of one include window. The thread's newest page comes first. A message deeper than
+ * that adds a bucket on each side, and a side that falls short adds the oldest page and the next
+ * bucket.
  */
 const INCLUDE_WINDOW_LISTS = 5;
 

@@ -76,8 +76,8 @@ describe('fault transport: memory under production limits', () => {
     const listed = await setup.listMessages({ threadId: 't1', perPage: false });
     expect(listed.total).toBe(40);
     expect(new Set(ids(listed.messages)).size).toBe(40);
-    // Every stamp of a burst within a second of the thread's last write may have been dropped;
-    // the first save a second later stamps the thread again.
+    // Every stamp of a burst within a second of the thread's last write may have been dropped.
+    // The first save a second later stamps the thread again.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await setup.saveMessages({ messages: [makeMessage('after', 't1', at(100))] });
     const thread = await setup.getThreadById({ threadId: 't1' });
