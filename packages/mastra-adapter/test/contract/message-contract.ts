@@ -39,6 +39,13 @@ export function describeMessageContract(name: string, createStore: CreateStore):
       });
     });
 
+    it('listMessages: a null include means no include', async () => {
+      const memory = await seedThread('t1', 2);
+
+      const result = await memory.listMessages({ threadId: 't1', include: null as never });
+      expect(ids(result.messages)).toEqual(['m1', 'm2']);
+    });
+
     it('listMessages: keeps input order for equal createdAt', async () => {
       const memory = memoryOf(fixture().store);
       const createdAt = at(5);

@@ -115,7 +115,7 @@ export function assertTimestamp(value: unknown, field: string): void {
 
 /** Rejects an include item whose id or context counts are invalid. */
 export function assertIncludeItems(include: unknown): void {
-  if (include === undefined) return;
+  if (include === undefined || include === null) return;
   assertArray(include, 'include');
   for (const item of include) {
     assertArguments(item, 'include[]');
