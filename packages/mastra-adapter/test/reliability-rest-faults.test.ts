@@ -9,9 +9,9 @@ import { API_TOKEN, startRestBackend, type Backend } from './reliability/reliabi
 const LONG_TEST = { timeout: 120_000 };
 const BULK_WRITE_PATH = /\/bulk(\?|$)/;
 /**
- * Retries of the fault workload: the attempt timeout is shorter than the injected delays, and
- * 12 retries make a request that fails every attempt (0.23^13, about 1 in 200 million) unlikely
- * among the workload's requests, where 6 left it at about 1 in 30,000.
+ * Retry settings of the fault workload. The attempt timeout is shorter than the injected delays.
+ * With 23% of requests failing, a request fails all 13 attempts about once in 200 million
+ * (0.23^13), where 7 attempts failed about once in 30,000.
  */
 const WORKLOAD_RETRIES = { timeoutMs: 2_000, maxRetries: 12 };
 

@@ -38,6 +38,8 @@ export async function touchThread(
   const elapsed = new Date(next.updatedAt).getTime() - new Date(previous.updatedAt).getTime();
   if (elapsed >= 0 && elapsed < context.threadTouchIntervalMs) return;
 
+  // NOTE: this rewrites the whole record from the copy read before, so a title or metadata
+  // change that lands after that read, or that the read did not see yet, is undone.
   await writeThreadUnlessRateLimited(context, index, previous, next);
 }
 
