@@ -1,6 +1,9 @@
+import type { Transport } from '@cfkv/core';
 import { randomPrefix } from '@cfkv/testing';
+import type { StorageThreadType } from '@mastra/core/memory';
 import { TABLE_THREADS } from '@mastra/core/storage';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CloudflareStore } from '../src/index.js';
 import { at, ids, makeMessage, makeThread } from './contract/store-fixture.js';
 import {
   startBindingBackend,
@@ -14,6 +17,50 @@ const MESSAGES_PER_CALL = 5;
 const LONG_TEST = { timeout: 120_000 };
 /** Later than the in-flight grace of index entries, so left-over entries are repaired. */
 const PAST_IN_FLIGHT_GRACE_MS = 11 * 60_000;
+
+type Memory = ReturnType<Backend['openStore']>['stores']['memory'];
+
+/** Title and metadata changes another writer makes while a message save is stamping the thread. */
+const RENAMES: [string, (memory: Memory) => Promise<StorageThreadType>][] = [
+  [
+    'updateThread',
+    (memory) => memory.updateThread({ id: 't1', title: 'renamed', metadata: { n: 2 } }),
+  ],
+  [
+    'saveThread',
+    async (memory) => {
+      const thread = await memory.getThreadById({ threadId: 't1' });
+      const next = { ...thread!, title: 'renamed', metadata: { n: 2 }, updatedAt: new Date() };
+      return memory.saveThread({ thread: next });
+    },
+  ],
+];
+
+/**
+ * Wraps a transport so that its first write to the threads table waits for `release`:
+ * `reached` resolves once a writer has read the thread and is about to write it.
+ */
+function holdThreadWrites(transport: Transport) {
+  let release!: () => void;
+  let reach!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const putMany: Transport['putMany'] = async (table, entries) => {
+    if (table === TABLE_THREADS) {
+      reach();
+      await released;
+    }
+    return transport.putMany(table, entries);
+  };
+  const held = new Proxy(transport, {
+    get: (target, property) => {
+      if (property === 'putMany') return putMany;
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { transport: held, reached, release };
+}
 
 const BACKENDS: [string, () => Promise<Backend>][] = [
   ['binding', startBindingBackend],
@@ -118,13 +165,13 @@ for (const [name, startBackend] of BACKENDS) {
       const keyPrefix = randomPrefix('rel');
       const memory = backend.openStore({ keyPrefix }).stores.memory;
       await memory.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
-      const [recordKey] = (await backend.rawKeys(keyPrefix))
-        .filter((key) => key.endsWith(':record:t1'))
-        .map((key) => key.slice(TABLE_THREADS.length + 1));
-      const olderRecord = await backend.transport.get(TABLE_THREADS, recordKey!);
-
       await memory.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
-      await backend.transport.put(TABLE_THREADS, recordKey!, olderRecord!);
+      const [stampKey] = (await backend.rawKeys(keyPrefix))
+        .filter((key) => key.endsWith(':stamp:t1'))
+        .map((key) => key.slice(TABLE_THREADS.length + 1));
+      const olderStamp = at(60_000);
+
+      await backend.transport.put(TABLE_THREADS, stampKey!, String(olderStamp.getTime()));
 
       const byUpdatedAt = { field: 'updatedAt', direction: 'DESC' } as const;
       const now = await memory.listThreads({
@@ -135,10 +182,37 @@ for (const [name, startBackend] of BACKENDS) {
       expect(now.total).toBe(1);
       const later = await listLater(keyPrefix);
       expect(ids(later.threads)).toEqual(['t1']);
-      expect(later.threads[0]?.updatedAt).toEqual(at(0));
+      expect(later.threads[0]?.updatedAt).toEqual(olderStamp);
       const keys = await backend.rawKeys(keyPrefix);
       expect(keys.filter((key) => key.includes(':threads-by-updated:'))).toHaveLength(2);
     });
+
+    for (const [change, rename] of RENAMES) {
+      it(`saveMessages: stamp keeps title from ${change}`, async () => {
+        const keyPrefix = randomPrefix('rel');
+        const other = backend.openStore({ keyPrefix }).stores.memory;
+        await other.saveThread({
+          thread: makeThread('t1', 'resource-1', at(0), { title: 'first', metadata: { n: 1 } }),
+        });
+        const held = holdThreadWrites(backend.transport);
+        const stamping = new CloudflareStore({ transport: held.transport, keyPrefix }).stores
+          .memory;
+
+        const saving = stamping.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
+        await held.reached;
+        const renamed = await rename(other);
+        held.release();
+        await saving;
+
+        const fresh = backend.openStore({ keyPrefix }).stores.memory;
+        const thread = await fresh.getThreadById({ threadId: 't1' });
+        expect(thread).toMatchObject({ title: 'renamed', metadata: { n: 2 } });
+        expect(thread!.updatedAt.getTime()).toBeGreaterThanOrEqual(renamed.updatedAt.getTime());
+        const listed = await listLater(keyPrefix);
+        expect(listed.threads).toMatchObject([{ id: 't1', title: 'renamed' }]);
+        expect(listed.threads[0]?.updatedAt).toEqual(thread?.updatedAt);
+      });
+    }
 
     it(
       'saveThread: 100 threads created concurrently for one resource are all listed once',

@@ -4,6 +4,7 @@ import type { MessageOrder } from './message-order.js';
 import { deleteMessageRecords, readMessages, type StoredMessage } from './message-records.js';
 import type { ThreadIndex } from './thread-index.js';
 import { readThread, threadKey } from './thread-records.js';
+import { threadStampKey } from './thread-stamp-key.js';
 import { setThreadsUpdatedAt } from './thread-timestamps.js';
 
 /**
@@ -30,7 +31,7 @@ export async function deleteMessages(
 
 /**
  * Deletes a thread with every message and index key of it: order entries first, then the
- * messages that still belong to the thread, then the thread's index entries and record. A
+ * messages that still belong to the thread, then the thread's index entries, stamp and record. A
  * missing thread still loses any messages filed under its id.
  */
 export async function deleteThread(
@@ -52,5 +53,8 @@ export async function deleteThread(
   await order.removeThread(threadId);
   await deleteMessageRecords(context, ownIds);
   if (thread !== null) await threadIndex.removeThread(thread.resourceId, threadId);
-  await context.transport.delete(TABLE_THREADS, threadKey(context, threadId));
+  await context.transport.deleteMany(TABLE_THREADS, [
+    threadStampKey(context, threadId),
+    threadKey(context, threadId),
+  ]);
 }

@@ -14,7 +14,13 @@ import {
 } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
 import { entryMatchesThread, type ThreadIndex, type ThreadOrderField } from './thread-index.js';
-import { decodeThread, readThreads, toThread, type StoredThread } from './thread-records.js';
+import {
+  applyThreadStamps,
+  decodeThread,
+  readThreads,
+  toThread,
+  type StoredThread,
+} from './thread-records.js';
 import { jsonValueEquals } from './json-value-equals.js';
 
 /** Mastra's default page size for threads. */
@@ -126,9 +132,10 @@ async function readEveryThread(context: StoreContext): Promise<StoredThread[]> {
     (key) => key.name,
   );
   const texts = await getManyInBatches(context.transport, TABLE_THREADS, keys);
-  return texts.flatMap((text, position) =>
+  const records = texts.flatMap((text, position) =>
     text === null ? [] : [decodeThread(text, keys[position]!)],
   );
+  return applyThreadStamps(context, records);
 }
 
 function sortThreads(threads: StoredThread[], listing: ThreadListing): StoredThread[] {

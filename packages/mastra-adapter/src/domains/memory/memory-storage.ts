@@ -54,8 +54,11 @@ export class CloudflareMemoryStorage extends MemoryStorage {
 
   constructor(context: StoreContext) {
     super();
-    this.#ownWrites = new OwnWritesTransport(context.transport, (table, key) =>
-      key.startsWith(context.keys.prefix(table, ['record'])),
+    this.#ownWrites = new OwnWritesTransport(
+      context.transport,
+      (table, key) =>
+        key.startsWith(context.keys.prefix(table, ['record'])) ||
+        key.startsWith(context.keys.prefix(table, ['stamp'])),
     );
     this.#context = { ...context, transport: this.#ownWrites };
     this.#order = new MessageOrder(context);

@@ -8,6 +8,7 @@ import {
 import type { StorageThreadType } from '@mastra/core/memory';
 import { TABLE_THREADS } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
+import { decodeThreadStamp, threadStampKey } from './thread-stamp-key.js';
 
 const THREAD_SCHEMA: TableSchema = {
   id: 'text',
@@ -28,22 +29,50 @@ export function threadKey(context: StoreContext, threadId: string): string {
   return context.keys.key(TABLE_THREADS, ['record', threadId], 'threadId');
 }
 
+/** Reads a thread: its record, with updatedAt moved to its stamp when the stamp is later. */
 export async function readThread(
   context: StoreContext,
   threadId: string,
 ): Promise<StoredThread | null> {
-  const key = threadKey(context, threadId);
-  const text = await context.transport.get(TABLE_THREADS, key);
-  return text === null ? null : decodeThread(text, key);
+  const [thread] = await readThreads(context, [threadId]);
+  return thread ?? null;
 }
 
+/** Reads threads by id, each as {@link readThread} does, in bulk gets of records and stamps. */
 export async function readThreads(
   context: StoreContext,
   threadIds: readonly string[],
 ): Promise<(StoredThread | null)[]> {
-  const keys = threadIds.map((threadId) => threadKey(context, threadId));
-  const texts = await getManyInBatches(context.transport, TABLE_THREADS, keys);
-  return texts.map((text, index) => (text === null ? null : decodeThread(text, keys[index]!)));
+  const recordKeys = threadIds.map((threadId) => threadKey(context, threadId));
+  const stampKeys = threadIds.map((threadId) => threadStampKey(context, threadId));
+  const texts = await getManyInBatches(context.transport, TABLE_THREADS, [
+    ...recordKeys,
+    ...stampKeys,
+  ]);
+  return recordKeys.map((key, index) => {
+    const text = texts[index] ?? null;
+    if (text === null) return null;
+    const stamp = texts[recordKeys.length + index] ?? null;
+    return withStamp(decodeThread(text, key), stamp, stampKeys[index]!);
+  });
+}
+
+/** Adds the stamps of threads whose records were read by another path, such as a key listing. */
+export async function applyThreadStamps(
+  context: StoreContext,
+  threads: readonly StoredThread[],
+): Promise<StoredThread[]> {
+  const stampKeys = threads.map((thread) => threadStampKey(context, thread.id));
+  const stamps = await getManyInBatches(context.transport, TABLE_THREADS, stampKeys);
+  return threads.map((thread, index) =>
+    withStamp(thread, stamps[index] ?? null, stampKeys[index]!),
+  );
+}
+
+function withStamp(thread: StoredThread, stamp: string | null, stampKey: string): StoredThread {
+  if (stamp === null) return thread;
+  const stampedAt = decodeThreadStamp(stamp, stampKey);
+  return stampedAt > new Date(thread.updatedAt) ? { ...thread, updatedAt: stampedAt } : thread;
 }
 
 /** Encodes a thread record as a KV entry, for a `putMany` that also carries its index entries. */

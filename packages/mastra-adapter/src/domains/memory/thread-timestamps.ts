@@ -1,7 +1,7 @@
 import type { StoreContext } from '../../store-context.js';
 import { entryOf, type ThreadIndex } from './thread-index.js';
 import { readThread, readThreads, type StoredThread } from './thread-records.js';
-import { writeThreadUnlessRateLimited } from './thread-writes.js';
+import { writeStampUnlessRateLimited } from './thread-writes.js';
 
 /**
  * Sets updatedAt of existing threads after their messages changed; missing threads are
@@ -22,12 +22,12 @@ export async function setThreadsUpdatedAt(
 }
 
 /**
- * Writes a thread whose updatedAt moved because of a message write, with its index entries.
- * A thread stamped less than `threadTouchIntervalMs` before keeps its updatedAt, and a 429 on
- * the record means another writer stamped it within the last second, so neither fails the
- * message write. Concurrent stamps can leave an older updatedAt entry behind. listThreads
- * deletes such entries when it reads them, so this write stays at one `putMany` and one
- * `deleteMany`.
+ * Stamps a thread whose updatedAt moved because of a message write, with its index entries;
+ * the record itself is not written. A thread stamped less than `threadTouchIntervalMs` before,
+ * or with a later updatedAt, keeps its updatedAt, and a 429 on the stamp means another writer stamped it within the last
+ * second, so neither fails the message write. Concurrent stamps can leave an older updatedAt
+ * entry behind. listThreads deletes such entries when it reads them, so this write stays at
+ * one `putMany` and one `deleteMany`.
  */
 export async function touchThread(
   context: StoreContext,
@@ -36,11 +36,10 @@ export async function touchThread(
   next: StoredThread,
 ): Promise<void> {
   const elapsed = new Date(next.updatedAt).getTime() - new Date(previous.updatedAt).getTime();
-  if (elapsed >= 0 && elapsed < context.threadTouchIntervalMs) return;
+  // A stamp never moves updatedAt back: reads take the later of record and stamp.
+  if (elapsed < context.threadTouchIntervalMs) return;
 
-  // NOTE: this rewrites the whole record from the copy read before, so a title or metadata
-  // change that lands after that read, or that the read did not see yet, is undone.
-  await writeThreadUnlessRateLimited(context, index, previous, next);
+  await writeStampUnlessRateLimited(context, index, previous, next);
 }
 
 /**

@@ -2,12 +2,15 @@ import { isCfkvError, type CfkvError } from '@cfkv/core';
 import { TABLE_THREADS } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
 import type { ThreadIndex } from './thread-index.js';
-import { threadKey, toThreadRecordEntry, type StoredThread } from './thread-records.js';
+import { toThreadRecordEntry, type StoredThread } from './thread-records.js';
+import { toThreadStampEntry } from './thread-stamp-key.js';
 
 /**
  * Writes a thread record and its new index entries in one `putMany` (they share the threads
  * table), then deletes the entries it replaced. Readers skip an index entry its record does not
- * describe, so a write that failed part way is never listed in a wrong place.
+ * describe, so a write that failed part way is never listed in a wrong place. A record that
+ * moves updatedAt back before the thread's stamp also rewrites the stamp, since reads take the
+ * later of the two.
  */
 export async function writeThreadAndIndex(
   context: StoreContext,
@@ -15,31 +18,38 @@ export async function writeThreadAndIndex(
   previous: StoredThread | null,
   next: StoredThread,
 ): Promise<void> {
-  const entries = [toThreadRecordEntry(context, next), ...index.toKvEntries(previous, next)];
+  const movesBack = previous !== null && new Date(previous.updatedAt) > new Date(next.updatedAt);
+  const entries = [
+    toThreadRecordEntry(context, next),
+    ...(movesBack ? [toThreadStampEntry(context, next.id, new Date(next.updatedAt))] : []),
+    ...index.toKvEntries(previous, next),
+  ];
 
   await context.transport.putMany(TABLE_THREADS, entries);
   await index.removeReplaced(previous, next);
 }
 
 /**
- * Like {@link writeThreadAndIndex}, but a 429 on the thread record means another writer stamped
- * the thread within the last second (KV accepts about one write a second to one key), so the
- * write is dropped instead of failing: index entries written without their record are deleted.
- * Returns whether the record was written.
+ * Writes the updatedAt stamp of a thread with its new index entries, then deletes the entries
+ * it replaced. A 429 on the stamp means another writer stamped the thread within the last
+ * second (KV accepts about one write a second to one key), so the stamp is dropped instead of
+ * failing: index entries written without it are deleted. Returns whether the stamp was written.
  */
-export async function writeThreadUnlessRateLimited(
+export async function writeStampUnlessRateLimited(
   context: StoreContext,
   index: ThreadIndex,
   previous: StoredThread,
   next: StoredThread,
 ): Promise<boolean> {
+  const stamp = toThreadStampEntry(context, next.id, new Date(next.updatedAt));
   try {
-    await writeThreadAndIndex(context, index, previous, next);
+    await context.transport.putMany(TABLE_THREADS, [stamp, ...index.toKvEntries(previous, next)]);
+    await index.removeReplaced(previous, next);
     return true;
   } catch (error) {
     const written = rateLimitedWrittenKeys(error);
-    // A 429 on a new index key while the record went through is not another writer's stamp.
-    if (written === undefined || written.includes(threadKey(context, next.id))) throw error;
+    // A 429 on a new index key while the stamp went through is not another writer's stamp.
+    if (written === undefined || written.includes(stamp.key)) throw error;
 
     if (written.length > 0) await context.transport.deleteMany(TABLE_THREADS, written);
     return false;
