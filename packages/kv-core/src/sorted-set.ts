@@ -178,8 +178,11 @@ export class SortedSet {
     return count;
   }
 
-  /** Deletes every key of the owner in this set, in both directions. */
-  async removeOwner(owner: string): Promise<void> {
+  /**
+   * Deletes every key of the owner in this set, in both directions, and returns the members
+   * those keys named, so a caller can clean up after members added since it last read the set.
+   */
+  async removeOwner(owner: string): Promise<string[]> {
     this.#ownerPrefix(owner, ASCENDING_PART);
     const prefix = this.#keys.prefix(this.#table, [this.#index, owner]);
     const listed = await collectAllKeys(this.#transport, this.#table, prefix);
@@ -188,6 +191,7 @@ export class SortedSet {
     for (const batch of chunk(names, MAX_BULK_DELETE_KEYS)) {
       await this.#transport.deleteMany(this.#table, batch);
     }
+    return [...new Set(names.flatMap((name) => this.#memberOf(name)))];
   }
 
   #entriesOf(owner: string, member: SortedSetEntry): KvEntry[] {
@@ -229,6 +233,12 @@ export class SortedSet {
       [this.#index, owner, part, ...orderParts, member.member],
       this.#memberField,
     );
+  }
+
+  /** Returns the member a key of this set names, or none for a key of another shape. */
+  #memberOf(name: string): string[] {
+    const parts = this.#keys.parse(this.#table, name);
+    return parts.length === 6 ? [parts[5]!] : [];
   }
 
   #parse(listed: ListedKey, part: string): SortedSetEntry {

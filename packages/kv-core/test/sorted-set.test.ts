@@ -277,8 +277,27 @@ describe('miniflare: sorted set', () => {
     const { set, keys } = createSet(withListPageSize(kv.transport, 7));
     await set.add('t', entries(20));
 
-    await set.removeOwner('t');
+    const removed = await set.removeOwner('t');
+
     expect(await collectAllKeys(kv.transport, kv.table, keys.prefix(kv.table))).toEqual([]);
+    expect(removed.sort()).toEqual(
+      entries(20)
+        .map((entry) => entry.member)
+        .sort(),
+    );
+  });
+
+  it('removeOwner: returns members named by one direction only', async () => {
+    const { set } = createSet();
+    const [whole, halfWritten] = [
+      { member: 'a:b', score: 1, tiebreak: 1 },
+      { member: 'c', score: 2, tiebreak: 2 },
+    ];
+    await set.add('t', [whole]);
+    const [, descendingKey] = set.entryKeys('t', [halfWritten]);
+    await kv.transport.put(kv.table, descendingKey!, '');
+
+    expect((await set.removeOwner('t')).sort()).toEqual(['a:b', 'c']);
   });
 
   it('add: rejects metadata over 1024 bytes before writing', async () => {

@@ -1,7 +1,7 @@
 import type { Transport } from '@cfkv/core';
 import { randomPrefix } from '@cfkv/testing';
 import type { StorageThreadType } from '@mastra/core/memory';
-import { TABLE_THREADS } from '@mastra/core/storage';
+import { TABLE_MESSAGES, TABLE_THREADS } from '@mastra/core/storage';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CloudflareStore } from '../src/index.js';
 import { at, ids, makeMessage, makeThread } from './contract/store-fixture.js';
@@ -37,29 +37,34 @@ const RENAMES: [string, (memory: Memory) => Promise<StorageThreadType>][] = [
 ];
 
 /**
- * Wraps a transport so that its first write to the threads table waits for `release`:
- * `reached` resolves once a writer has read the thread and is about to write it.
+ * Wraps a transport so that its first `method` call on `table` waits for `release`: `reached`
+ * resolves once that call has started, such as a writer about to write a thread it has read.
  */
-function holdThreadWrites(transport: Transport) {
+function holdFirstCall(transport: Transport, method: 'getMany' | 'putMany', table: string) {
   let release!: () => void;
   let reach!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   const reached = new Promise<void>((resolve) => (reach = resolve));
-  const putMany: Transport['putMany'] = async (table, entries) => {
-    if (table === TABLE_THREADS) {
+  let isHolding = false;
+  const wrapped = async (calledTable: string, argument: never) => {
+    if (calledTable === table && !isHolding) {
+      isHolding = true;
       reach();
       await released;
     }
-    return transport.putMany(table, entries);
+    return (transport[method] as (table: string, argument: never) => Promise<unknown>)(
+      calledTable,
+      argument,
+    );
   };
-  const held = new Proxy(transport, {
+  const proxy = new Proxy(transport, {
     get: (target, property) => {
-      if (property === 'putMany') return putMany;
+      if (property === method) return wrapped;
       const value: unknown = Reflect.get(target, property);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return { transport: held, reached, release };
+  return { transport: proxy, reached, release };
 }
 
 const BACKENDS: [string, () => Promise<Backend>][] = [
@@ -194,14 +199,14 @@ for (const [name, startBackend] of BACKENDS) {
         await other.saveThread({
           thread: makeThread('t1', 'resource-1', at(0), { title: 'first', metadata: { n: 1 } }),
         });
-        const held = holdThreadWrites(backend.transport);
-        const stamping = new CloudflareStore({ transport: held.transport, keyPrefix }).stores
+        const paused = holdFirstCall(backend.transport, 'putMany', TABLE_THREADS);
+        const stamping = new CloudflareStore({ transport: paused.transport, keyPrefix }).stores
           .memory;
 
         const saving = stamping.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
-        await held.reached;
+        await paused.reached;
         const renamed = await rename(other);
-        held.release();
+        paused.release();
         await saving;
 
         const fresh = backend.openStore({ keyPrefix }).stores.memory;
@@ -213,6 +218,27 @@ for (const [name, startBackend] of BACKENDS) {
         expect(listed.threads[0]?.updatedAt).toEqual(thread?.updatedAt);
       });
     }
+
+    it('deleteThread: a message saved meanwhile goes whole', async () => {
+      const keyPrefix = randomPrefix('rel');
+      const other = backend.openStore({ keyPrefix }).stores.memory;
+      await other.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+      await other.saveMessages({ messages: [makeMessage('old', 't1', at(1))] });
+      const paused = holdFirstCall(backend.transport, 'getMany', TABLE_MESSAGES);
+      const deleting = new CloudflareStore({ transport: paused.transport, keyPrefix }).stores.memory;
+
+      const deleted = deleting.deleteThread({ threadId: 't1' });
+      await paused.reached;
+      await other.saveMessages({ messages: [makeMessage('new', 't1', at(2))] });
+      paused.release();
+      await deleted;
+
+      const fresh = backend.openStore({ keyPrefix }).stores.memory;
+      const byId = await fresh.listMessagesById({ messageIds: ['old', 'new'] });
+      expect(byId.messages).toEqual([]);
+      const keys = await backend.rawKeys(keyPrefix);
+      expect(keys.filter((key) => key.startsWith(TABLE_MESSAGES))).toEqual([]);
+    });
 
     it(
       'saveThread: 100 threads created concurrently for one resource are all listed once',

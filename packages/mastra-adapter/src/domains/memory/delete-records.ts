@@ -32,7 +32,9 @@ export async function deleteMessages(
 /**
  * Deletes a thread with every message and index key of it: order entries first, then the
  * messages that still belong to the thread, then the thread's index entries, stamp and record. A
- * missing thread still loses any messages filed under its id.
+ * missing thread still loses any messages filed under its id. A message saved between the
+ * listing of the order entries and their deletion loses its entries, so its record is deleted
+ * too, and no message is left that no listing reaches.
  */
 export async function deleteThread(
   context: StoreContext,
@@ -42,19 +44,35 @@ export async function deleteThread(
 ): Promise<void> {
   const thread = await readThread(context, threadId);
   const entries = await order.set.range(threadId, { direction: 'asc' });
-  const records = await readMessages(
-    context,
-    entries.map((entry) => entry.member),
-  );
-  const ownIds = records
-    .filter((record): record is StoredMessage => record?.threadId === threadId)
-    .map((record) => record.id);
+  const listedIds = entries.map((entry) => entry.member);
+  const ownIds = await messagesStillIn(context, threadId, listedIds);
 
-  await order.removeThread(threadId);
-  await deleteMessageRecords(context, ownIds);
+  const removedIds = await order.removeThread(threadId);
+  const listed = new Set(listedIds);
+  const savedMeanwhile = removedIds.filter((id) => !listed.has(id));
+  const lateIds = await messagesStillIn(context, threadId, savedMeanwhile, { orMissing: true });
+  await deleteMessageRecords(context, [...ownIds, ...lateIds]);
   if (thread !== null) await threadIndex.removeThread(thread.resourceId, threadId);
   await context.transport.deleteMany(TABLE_THREADS, [
     threadStampKey(context, threadId),
     threadKey(context, threadId),
   ]);
+}
+
+/**
+ * Returns the ids whose message record still names `threadId`. With `orMissing`, ids without a
+ * record are returned too, for a save whose record may land after its order entries.
+ */
+async function messagesStillIn(
+  context: StoreContext,
+  threadId: string,
+  messageIds: readonly string[],
+  { orMissing = false } = {},
+): Promise<string[]> {
+  if (messageIds.length === 0) return [];
+  const records = await readMessages(context, messageIds);
+  return messageIds.filter((_id, index) => {
+    const record = records[index] ?? null;
+    return record === null ? orMissing : record.threadId === threadId;
+  });
 }

@@ -64,8 +64,9 @@ export class MessageOrder {
     await this.#set.remove(threadId, entries);
   }
 
-  async removeThread(threadId: string): Promise<void> {
-    await this.#set.removeOwner(threadId);
+  /** Deletes every order entry of the thread and returns the ids of the messages they named. */
+  async removeThread(threadId: string): Promise<string[]> {
+    return this.#set.removeOwner(threadId);
   }
 }
 
