@@ -45,10 +45,10 @@ function holdFirstCall(transport: Transport, method: 'getMany' | 'putMany', tabl
   let reach!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   const reached = new Promise<void>((resolve) => (reach = resolve));
-  let isHolding = false;
+  let hasPaused = false;
   const wrapped = async (calledTable: string, argument: never) => {
-    if (calledTable === table && !isHolding) {
-      isHolding = true;
+    if (calledTable === table && !hasPaused) {
+      hasPaused = true;
       reach();
       await released;
     }
@@ -225,7 +225,8 @@ for (const [name, startBackend] of BACKENDS) {
       await other.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
       await other.saveMessages({ messages: [makeMessage('old', 't1', at(1))] });
       const paused = holdFirstCall(backend.transport, 'getMany', TABLE_MESSAGES);
-      const deleting = new CloudflareStore({ transport: paused.transport, keyPrefix }).stores.memory;
+      const deleting = new CloudflareStore({ transport: paused.transport, keyPrefix }).stores
+        .memory;
 
       const deleted = deleting.deleteThread({ threadId: 't1' });
       await paused.reached;
@@ -238,6 +239,28 @@ for (const [name, startBackend] of BACKENDS) {
       expect(byId.messages).toEqual([]);
       const keys = await backend.rawKeys(keyPrefix);
       expect(keys.filter((key) => key.startsWith(TABLE_MESSAGES))).toEqual([]);
+    });
+
+    it('deleteThread: the deleting store sees a re-created thread', async () => {
+      const keyPrefix = randomPrefix('rel');
+      const deleting = backend.openStore({ keyPrefix }).stores.memory;
+      await deleting.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+      await deleting.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
+      await deleting.deleteThread({ threadId: 't1' });
+
+      const other = backend.openStore({ keyPrefix }).stores.memory;
+      await other.saveThread({
+        thread: makeThread('t1', 'resource-1', at(5), { title: 'from another store' }),
+      });
+      await other.saveMessages({ messages: [makeMessage('m1', 't1', at(6))] });
+
+      const thread = await deleting.getThreadById({ threadId: 't1' });
+      expect(thread?.title).toBe('from another store');
+      const threads = await deleting.listThreads({ filter: { resourceId: 'resource-1' } });
+      expect(ids(threads.threads)).toEqual(['t1']);
+      const messages = await deleting.listMessages({ threadId: 't1' });
+      expect(ids(messages.messages)).toEqual(['m1']);
+      expect(messages.messages[0]?.createdAt).toEqual(at(6));
     });
 
     it(

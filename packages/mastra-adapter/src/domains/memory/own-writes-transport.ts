@@ -16,26 +16,32 @@ const OWN_WRITE_WINDOW_MS = 60_000;
 const MAX_REMEMBERED_WRITES = 1_000;
 /** Values longer than this are not remembered, so the memory used stays bounded. */
 const MAX_REMEMBERED_VALUE_LENGTH = 256 * 1024;
+/** Fingerprints of values last read or written that are kept at once; the oldest go first. */
+const MAX_SEEN_FINGERPRINTS = 10_000;
 
 interface OwnWrite {
   /** The value written, or null for a delete. */
   value: string | null;
   metadata: unknown;
   writtenAt: number;
+  /** For a delete: the fingerprint of the value last seen before it, when one was seen. */
+  deletedFingerprint?: string;
 }
 
 /**
  * Lets one store object read its own record writes although KV is eventually consistent. A
  * read that returns "not found" for a record this object wrote in the last 60 seconds returns
- * the value written. A read that returns a record this object deleted in that time returns
- * "not found". Any other read result is returned as KV gave it, so writes of other store
- * objects are seen as soon as KV shows them. Lists are passed through unchanged.
+ * the value written. A read that returns the value this object deleted in that time returns
+ * "not found", while another value there was written since by another store object. Any other
+ * read result is returned as KV gave it, so writes of other store objects are seen as soon as
+ * KV shows them. Lists are passed through unchanged.
  */
 export class OwnWritesTransport implements Transport {
   readonly name: string;
   readonly #inner: Transport;
   readonly #isRemembered: (table: string, key: string) => boolean;
   readonly #writes = new Map<string, OwnWrite>();
+  readonly #seen = new Map<string, string>();
 
   /** `isRemembered` picks the keys worth remembering, such as record keys read by id. */
   constructor(inner: Transport, isRemembered: (table: string, key: string) => boolean) {
@@ -89,16 +95,40 @@ export class OwnWritesTransport implements Transport {
   /** Forgets every remembered write, for when the store's keys were cleared by another path. */
   forget(): void {
     this.#writes.clear();
+    this.#seen.clear();
   }
 
   #resolve(table: string, key: string, fresh: ValueWithMetadata): ValueWithMetadata {
+    const resolved = this.#merge(table, key, fresh);
+    if (resolved.value !== null) this.#see(table, key, resolved.value);
+    return resolved;
+  }
+
+  #merge(table: string, key: string, fresh: ValueWithMetadata): ValueWithMetadata {
     const own = this.#recall(table, key);
     if (own === undefined) return fresh;
     if (own.value !== null && fresh.value === null) {
       return { value: own.value, metadata: own.metadata };
     }
-    if (own.value === null && fresh.value !== null) return { value: null, metadata: null };
+    if (own.value === null && fresh.value !== null) {
+      const deleted = own.deletedFingerprint;
+      if (deleted === undefined || fingerprint(fresh.value) === deleted) {
+        return { value: null, metadata: null };
+      }
+      this.#writes.delete(writeId(table, key));
+    }
     return fresh;
+  }
+
+  /** Records the fingerprint of a value read or written, for a later delete of the key. */
+  #see(table: string, key: string, value: string): void {
+    if (!this.#isRemembered(table, key)) return;
+    const id = writeId(table, key);
+    this.#seen.delete(id);
+    this.#seen.set(id, fingerprint(value));
+    if (this.#seen.size > MAX_SEEN_FINGERPRINTS) {
+      this.#seen.delete(this.#seen.keys().next().value as string);
+    }
   }
 
   #recall(table: string, key: string): OwnWrite | undefined {
@@ -114,10 +144,15 @@ export class OwnWritesTransport implements Transport {
   #remember(table: string, key: string, value: string | null, metadata: unknown): void {
     if (!this.#isRemembered(table, key)) return;
     const id = writeId(table, key);
+    const deletedFingerprint = value === null ? this.#seen.get(id) : undefined;
     this.#writes.delete(id);
+    this.#seen.delete(id);
+    if (value !== null) this.#see(table, key, value);
     if (value !== null && value.length > MAX_REMEMBERED_VALUE_LENGTH) return;
 
-    this.#writes.set(id, { value, metadata, writtenAt: Date.now() });
+    const write: OwnWrite = { value, metadata, writtenAt: Date.now() };
+    if (deletedFingerprint !== undefined) write.deletedFingerprint = deletedFingerprint;
+    this.#writes.set(id, write);
     if (this.#writes.size > MAX_REMEMBERED_WRITES) {
       const oldest = this.#writes.keys().next().value as string;
       this.#writes.delete(oldest);
@@ -127,4 +162,17 @@ export class OwnWritesTransport implements Transport {
 
 function writeId(table: string, key: string): string {
   return `${table}\u0000${key}`;
+}
+
+/**
+ * Returns a short fingerprint of a value: its length and a 32-bit FNV-1a hash of its UTF-16 code
+ * units. Two different values of one key share it with a chance of about one in four billion.
+ */
+function fingerprint(value: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < value.length; index++) {
+    hash ^= value.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `${value.length}:${(hash >>> 0).toString(16)}`;
 }
