@@ -11,9 +11,9 @@ interface ValueLocation {
 
 /**
  * Converts a value to the JSON value that `JSON.stringify` would write, so that every read path
- * returns the same thing: a Date becomes its ISO string and `toJSON` is honoured. It rejects,
- * naming the field and the path inside it, what `JSON.stringify` would throw on or silently turn
- * into null: cycles, BigInt and invalid dates.
+ * returns the same thing: a Date becomes its ISO string and `toJSON` is honoured. As there, NaN
+ * and infinite numbers become null and a Map or Set becomes `{}`. It rejects, naming the field
+ * and the path inside it, cycles and BigInt (which `JSON.stringify` throws on) and invalid dates.
  */
 export function toJsonValue(value: unknown, location: ValueLocation): JsonValue {
   return convert(value, location.field, location, new Set());

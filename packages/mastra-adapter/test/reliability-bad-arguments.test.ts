@@ -160,6 +160,55 @@ const MALFORMED_CALLS: [string, (memory: Memory) => Promise<unknown>, string, Cf
     (m) => m.listMessages({ threadId: 't1', filter: { dateRange: { end: 'yesterday' as never } } }),
     'filter.dateRange.end',
   ],
+  [
+    'saveThread without updatedAt',
+    (m) =>
+      m.saveThread({ thread: { ...makeThread('t2', 'r1', at(0)), updatedAt: undefined as never } }),
+    'updatedAt',
+  ],
+  [
+    'listThreads with perPage 1e308',
+    (m) => m.listThreads({ filter: { resourceId: 'r1' }, perPage: 1e308 }),
+    'perPage',
+  ],
+  [
+    'listThreads with the largest safe page',
+    (m) => m.listThreads({ filter: { resourceId: 'r1' }, page: Number.MAX_SAFE_INTEGER }),
+    'page',
+  ],
+  [
+    'listThreads with a BigInt metadata filter',
+    (m) => m.listThreads({ filter: { resourceId: 'r1', metadata: { n: 1n } } }),
+    'filter.metadata',
+  ],
+  [
+    'listThreads with a cyclic metadata filter',
+    (m) => {
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      return m.listThreads({ filter: { resourceId: 'r1', metadata: { cyclic } } });
+    },
+    'filter.metadata',
+  ],
+  [
+    'saveResource with a number workingMemory',
+    (m) =>
+      m.saveResource({
+        resource: {
+          id: 'res',
+          workingMemory: 5 as never,
+          metadata: {},
+          createdAt: at(0),
+          updatedAt: at(0),
+        },
+      }),
+    'workingMemory',
+  ],
+  [
+    'updateResource with string metadata',
+    (m) => m.updateResource({ resourceId: 'res', metadata: 'x' as never }),
+    'metadata',
+  ],
   ['getResourceById without arguments', (m) => m.getResourceById(undefined as never), 'args'],
   [
     'saveResource without a resource',

@@ -96,6 +96,7 @@ export class CloudflareMemoryStorage extends MemoryStorage {
       assertArguments(args, 'args');
       assertArguments(args.thread, 'thread');
       assertTimestamp(args.thread.createdAt, 'createdAt');
+      assertTimestamp(args.thread.updatedAt, 'updatedAt');
       assertOptionalText(args.thread.title, 'title');
       assertOptionalRecord(args.thread.metadata, 'metadata');
       return saveThread(this.#context, this.#threadIndex, args.thread);
@@ -127,7 +128,7 @@ export class CloudflareMemoryStorage extends MemoryStorage {
       const { field, direction } = this.parseOrderBy(args.orderBy);
       assertPage(args.page ?? 0);
       assertPerPage(args.perPage);
-      this.validatePaginationInput(args.page ?? 0, args.perPage ?? 100);
+      this.#validateThreadPagination(args.page ?? 0, args.perPage ?? 100);
       if (args.filter?.resourceId !== undefined) {
         assertId(args.filter.resourceId, 'filter.resourceId');
       }
@@ -225,6 +226,8 @@ export class CloudflareMemoryStorage extends MemoryStorage {
       assertArguments(args, 'args');
       assertArguments(args.resource, 'resource');
       assertId(args.resource.id, 'resource.id');
+      assertOptionalText(args.resource.workingMemory, 'workingMemory');
+      assertOptionalRecord(args.resource.metadata, 'metadata');
       return saveResource(this.#context, args.resource);
     });
   }
@@ -233,22 +236,44 @@ export class CloudflareMemoryStorage extends MemoryStorage {
     return this.#run('UPDATE_RESOURCE', { resourceId: detail(update?.resourceId) }, () => {
       assertArguments(update, 'args');
       assertId(update.resourceId, 'resourceId');
+      assertOptionalText(update.workingMemory, 'workingMemory');
+      assertOptionalRecord(update.metadata, 'metadata');
       return updateResource(this.#context, update);
     });
   }
 
-  /** Applies Mastra's checks of metadata filter keys, rejecting a bad key as a USER error. */
+  /**
+   * Applies Mastra's checks of metadata filter keys and rejects values JSON cannot hold (BigInt,
+   * cycles), which no stored thread can equal, as USER errors.
+   */
   #validateThreadMetadataFilter(metadata: Record<string, unknown> | undefined): void {
-    try {
-      this.validateMetadataKeys(metadata);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new CfkvError('INVALID_ARGUMENT', reason, { field: 'filter.metadata' });
+    const field = 'filter.metadata';
+    rethrowAsInvalidArgument(field, () => this.validateMetadataKeys(metadata));
+    rethrowAsInvalidArgument(field, () => JSON.stringify(metadata));
+  }
+
+  /** Applies Mastra's page limits, rejecting a page or perPage past them as a USER error. */
+  #validateThreadPagination(page: number, perPage: number | false): void {
+    if (typeof perPage === 'number' && !Number.isSafeInteger(perPage)) {
+      throw new CfkvError('INVALID_ARGUMENT', `perPage must be a safe integer, got ${perPage}.`, {
+        field: 'perPage',
+      });
     }
+    rethrowAsInvalidArgument('page', () => this.validatePaginationInput(page, perPage));
   }
 
   #run<T>(name: Uppercase<string>, details: ErrorDetails, action: () => Promise<T>): Promise<T> {
     return runStoreOperation({ name, domain: MEMORY_DOMAIN, details, logger: this.logger }, action);
+  }
+}
+
+/** Runs a check of Mastra's and turns the plain Error it throws into INVALID_ARGUMENT. */
+function rethrowAsInvalidArgument(field: string, check: () => unknown): void {
+  try {
+    check();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CfkvError('INVALID_ARGUMENT', `${field}: ${reason}`, { field });
   }
 }
 
