@@ -174,6 +174,32 @@ describe('binding: workflows bad input', () => {
     }
   }
 
+  const MISSING_ARGUMENTS: [string, (w: Workflows) => Promise<unknown>][] = [
+    ['persistWorkflowSnapshot', (w) => w.persistWorkflowSnapshot(undefined as never)],
+    ['loadWorkflowSnapshot', (w) => w.loadWorkflowSnapshot(undefined as never)],
+    ['getWorkflowRunById', (w) => w.getWorkflowRunById(undefined as never)],
+    ['deleteWorkflowRunById', (w) => w.deleteWorkflowRunById(undefined as never)],
+    ['updateWorkflowResults', (w) => w.updateWorkflowResults(undefined as never)],
+    ['updateWorkflowState', (w) => w.updateWorkflowState(undefined as never)],
+  ];
+  for (const [method, call] of MISSING_ARGUMENTS) {
+    it(`${method}: missing arguments are rejected`, async () => {
+      await expectRejectedBeforeKv(() => call(workflows), 'args');
+    });
+  }
+
+  it('listWorkflowRuns: null arguments list every run', async () => {
+    await workflows.persistWorkflowSnapshot({
+      workflowName: 'w3',
+      runId: 'r3',
+      snapshot: SNAPSHOT,
+    });
+
+    const listed = await workflows.listWorkflowRuns(null as never);
+
+    expect(listed.runs.map((run) => run.runId)).toContain('r3');
+  });
+
   it('persistWorkflowSnapshot: a 600-byte workflowName names workflowName', async () => {
     const error = await workflows
       .persistWorkflowSnapshot({ workflowName: 'w'.repeat(600), runId: 'r1', snapshot: SNAPSHOT })

@@ -702,6 +702,12 @@ function describeScoreInput(name: string, createStore: CreateStore): void {
       await expectUserError(scores.getScoreById({ id: '' }), 'INVALID_ARGUMENT', 'id');
     });
 
+    it('getScoreById: rejects missing arguments', async () => {
+      const scores = scoresOf(fixture().store);
+
+      await expectUserError(scores.getScoreById(undefined as never), 'INVALID_ARGUMENT', 'args');
+    });
+
     const page = { page: 0, perPage: 10 };
     const badLists: [string, (store: CloudflareStore) => Promise<unknown>, string][] = [
       [
@@ -805,6 +811,39 @@ function describeScoreInput(name: string, createStore: CreateStore): void {
 
       for (const [label, call, field] of badLists) {
         await expectUserError(call(store), 'INVALID_ARGUMENT', field, label);
+      }
+    });
+
+    const long = 'x'.repeat(520);
+    const longIdLists: [string, (store: CloudflareStore) => Promise<unknown>, string][] = [
+      [
+        'scorer',
+        (s) => scoresOf(s).listScoresByScorerId({ scorerId: long, pagination: page }),
+        'scorerId',
+      ],
+      ['run', (s) => scoresOf(s).listScoresByRunId({ runId: long, pagination: page }), 'runId'],
+      [
+        'entity',
+        (s) =>
+          scoresOf(s).listScoresByEntityId({
+            entityId: long,
+            entityType: 'AGENT',
+            pagination: page,
+          }),
+        'entityId',
+      ],
+      [
+        'span',
+        (s) => scoresOf(s).listScoresBySpan({ traceId: 't', spanId: long, pagination: page }),
+        'spanId',
+      ],
+    ];
+
+    it('list calls: an id too long for a key is a USER error', async () => {
+      const { store } = fixture();
+
+      for (const [label, call, field] of longIdLists) {
+        await expectUserError(call(store), 'KEY_TOO_LARGE', field, label);
       }
     });
 

@@ -12,11 +12,13 @@ import type {
   ScoreIndexes,
   ScoreIndexKind,
 } from './score-index.js';
-import { readScores, toScore } from './score-records.js';
+import { readScores, toScore, type StoredScore } from './score-records.js';
 
 export interface ScoreQuery {
   kind: ScoreIndexKind;
   owner: string;
+  /** The ids the owner is made of, to name the longest in an error. */
+  ownerIds: Partial<StoredScore>;
   pagination: StoragePagination;
   /** Keeps an entry by the filter fields in its list metadata; the default keeps all. */
   accept?: (fields: ScoreFilterFields) => boolean;
@@ -37,7 +39,7 @@ export async function listScores(
   const { offset, perPage: perPageForResponse } = calculatePagination(page, perPageInput, perPage);
   const accept = query.accept ?? (() => true);
 
-  const entries = await indexes.read(query.kind, query.owner);
+  const entries = await indexes.read(query.kind, query.owner, query.ownerIds);
   const matching = entries.filter((entry) => accept(entry.fields));
   const end = perPageInput === false ? matching.length : offset + perPage;
   const scores = await readPage(context, indexes, query, matching.slice(offset, end));

@@ -91,9 +91,20 @@ export class ScoreIndexes {
     });
   }
 
-  /** Lists every entry of one owner, newest first: one list call per 1000 entries. */
-  async read(kind: ScoreIndexKind, owner: string): Promise<ScoreIndexEntry[]> {
-    const prefix = this.#context.keys.prefix(TABLE_SCORERS, [INDEXES[kind].name, owner]);
+  /**
+   * Lists every entry of one owner, newest first: one list call per 1000 entries. `ownerIds` are
+   * the ids that make up the owner, so an owner too long for any key names its longest id.
+   */
+  async read(
+    kind: ScoreIndexKind,
+    owner: string,
+    ownerIds: Partial<StoredScore>,
+  ): Promise<ScoreIndexEntry[]> {
+    const definition = INDEXES[kind];
+    const orderParts = [encodeDescendingScore(0), encodeSequence(0)];
+    const ownerField = definition.ownerField(ownerIds as StoredScore);
+    this.#context.keys.key(TABLE_SCORERS, [definition.name, owner, ...orderParts], ownerField);
+    const prefix = this.#context.keys.prefix(TABLE_SCORERS, [definition.name, owner]);
     const listed = await collectAllKeys(this.#context.transport, TABLE_SCORERS, prefix);
     return listed.map((key) => this.#parse(key));
   }

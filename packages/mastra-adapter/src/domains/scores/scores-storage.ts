@@ -11,7 +11,7 @@ import {
 import { clearTables } from '../../clear-tables.js';
 import type { StoreContext } from '../../store-context.js';
 import { runStoreOperation, type ErrorDetails } from '../../store-errors.js';
-import { assertId } from '../memory/input-validation.js';
+import { assertArguments, assertId } from '../memory/input-validation.js';
 import { listScores, matchesTenancy } from './list-scores.js';
 import { entityOwner, ScoreIndexes, spanOwner } from './score-index.js';
 import {
@@ -42,8 +42,10 @@ export class CloudflareScoresStorage extends ScoresStorage {
     await this.#run('CLEAR_SCORES', {}, () => clearTables(this.#context, [TABLE_SCORERS]));
   }
 
-  override async getScoreById({ id }: { id: string }): Promise<ScoreRowData | null> {
+  override async getScoreById(args: { id: string }): Promise<ScoreRowData | null> {
+    const id = args?.id;
     return this.#run('GET_SCORE_BY_ID', { scoreId: textDetail(id) }, async () => {
+      assertArguments(args, 'args');
       assertId(id, 'id');
       const stored = await readScore(this.#context, id);
       return stored === null ? null : toScore(stored);
@@ -77,6 +79,7 @@ export class CloudflareScoresStorage extends ScoresStorage {
       return listScores(this.#context, this.#indexes, {
         kind: 'scorer',
         owner: input.scorerId,
+        ownerIds: { scorerId: input.scorerId },
         pagination: input.pagination,
         accept: (fields) =>
           (!entityId || fields.entityId === entityId) &&
@@ -96,6 +99,7 @@ export class CloudflareScoresStorage extends ScoresStorage {
       return listScores(this.#context, this.#indexes, {
         kind: 'run',
         owner: input.runId,
+        ownerIds: { runId: input.runId },
         pagination: input.pagination,
         accept: (fields) => matchesTenancy(fields, input.filters),
       });
@@ -118,6 +122,7 @@ export class CloudflareScoresStorage extends ScoresStorage {
       return listScores(this.#context, this.#indexes, {
         kind: 'entity',
         owner: entityOwner(input.entityId, input.entityType),
+        ownerIds: { entityId: input.entityId, entityType: input.entityType },
         pagination: input.pagination,
         accept: (fields) => matchesTenancy(fields, input.filters),
       });
@@ -138,6 +143,7 @@ export class CloudflareScoresStorage extends ScoresStorage {
       return listScores(this.#context, this.#indexes, {
         kind: 'span',
         owner: spanOwner(input.traceId, input.spanId),
+        ownerIds: { traceId: input.traceId, spanId: input.spanId },
         pagination: input.pagination,
         accept: (fields) => matchesTenancy(fields, input.filters),
       });

@@ -12,7 +12,7 @@ import type { StepResult, WorkflowRunState } from '@mastra/core/workflows';
 import { clearTables } from '../../clear-tables.js';
 import type { StoreContext } from '../../store-context.js';
 import { runStoreOperation, type ErrorDetails } from '../../store-errors.js';
-import { assertId } from '../memory/input-validation.js';
+import { assertArguments, assertId } from '../memory/input-validation.js';
 import { getRunById, listRuns } from './list-runs.js';
 import { filterValuesOf, memberOf, RunIndex } from './run-index.js';
 import { updateRunState, updateStepResult } from './run-updates.js';
@@ -81,12 +81,12 @@ export class CloudflareWorkflowsStorage extends WorkflowsStorage {
 
   override async listWorkflowRuns(args?: StorageListWorkflowRunsInput): Promise<WorkflowRuns> {
     const details = {
-      workflowName: args?.workflowName ?? null,
-      resourceId: args?.resourceId ?? null,
-      status: args?.status ?? null,
+      workflowName: idDetail(args?.workflowName),
+      resourceId: idDetail(args?.resourceId),
+      status: idDetail(args?.status),
     };
     return this.#run('LIST_WORKFLOW_RUNS', details, () =>
-      listRuns(this.#context, this.#index, args),
+      listRuns(this.#context, this.#index, args ?? undefined),
     );
   }
 
@@ -94,8 +94,9 @@ export class CloudflareWorkflowsStorage extends WorkflowsStorage {
     runId: string;
     workflowName?: string;
   }): Promise<WorkflowRun | null> {
-    const details = { runId: args.runId, workflowName: args.workflowName ?? null };
+    const details = detailsOf(args);
     return this.#run('GET_WORKFLOW_RUN_BY_ID', details, async () => {
+      assertArguments(args, 'args');
       assertId(args.runId, 'runId');
       if (args.workflowName !== undefined) assertId(args.workflowName, 'workflowName');
       return getRunById(this.#context, args.runId, args.workflowName);
@@ -116,7 +117,7 @@ export class CloudflareWorkflowsStorage extends WorkflowsStorage {
     result: AnyStepResult;
     requestContext: Record<string, unknown>;
   }): Promise<Record<string, AnyStepResult>> {
-    const details = { ...detailsOf(args), stepId: args.stepId };
+    const details = { ...detailsOf(args), stepId: idDetail(args?.stepId) };
     return this.#run('UPDATE_WORKFLOW_RESULTS', details, async () => {
       assertRunRef(args);
       assertId(args.stepId, 'stepId');
@@ -130,7 +131,7 @@ export class CloudflareWorkflowsStorage extends WorkflowsStorage {
     runId: string;
     opts: UpdateWorkflowStateOptions;
   }): Promise<WorkflowRunState | undefined> {
-    const details = { ...detailsOf(args), status: args.opts?.status ?? null };
+    const details = { ...detailsOf(args), status: idDetail(args?.opts?.status) };
     return this.#run('UPDATE_WORKFLOW_STATE', details, async () => {
       assertRunRef(args);
       assertStateOptions(args.opts);
@@ -148,11 +149,17 @@ export class CloudflareWorkflowsStorage extends WorkflowsStorage {
   }
 }
 
-function detailsOf(ref: RunRef): ErrorDetails {
-  return { workflowName: ref.workflowName, runId: ref.runId };
+/** Returns the run's ids as error details, for input of any shape. */
+function detailsOf(ref: Partial<RunRef> | undefined): ErrorDetails {
+  return { workflowName: idDetail(ref?.workflowName), runId: idDetail(ref?.runId) };
+}
+
+function idDetail(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }
 
 function assertRunRef(ref: RunRef): void {
+  assertArguments(ref, 'args');
   assertId(ref.workflowName, 'workflowName');
   assertId(ref.runId, 'runId');
 }
