@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { describeInvalidAccountId, isValidAccountId } from './account-id.js';
+import { isLoopbackHost } from './loopback-host.js';
 import type { LocalKvServerOptions } from './server-options.js';
 
 export const USAGE = `Usage: cfkv-local --token TOKEN [options]
@@ -52,6 +53,7 @@ export function parseCliArguments(argv: string[], env: NodeJS.ProcessEnv): CliCo
 
   const problems: string[] = [];
   const port = parsePort(values.port, problems);
+  checkHost(values.host, problems);
   const persist = parsePersist(values, problems);
   const accountId = values['account-id'];
   if (accountId !== undefined && !isValidAccountId(accountId)) {
@@ -84,6 +86,16 @@ function parsePort(text: string | undefined, problems: string[]): number {
   if (Number.isInteger(port) && port <= MAX_PORT) return port;
   problems.push(`Invalid --port ${JSON.stringify(text)}; use an integer 0-${MAX_PORT}.`);
   return DEFAULT_PORT;
+}
+
+// The server checks the host at start too, but only this check reports it with the other errors.
+function checkHost(host: string | undefined, problems: string[]): void {
+  if (host !== undefined && !isLoopbackHost(host)) {
+    problems.push(
+      `Invalid --host ${JSON.stringify(host)}. Use a loopback address: 127.0.0.1 (or another ` +
+        '127.x.x.x), ::1 or localhost.',
+    );
+  }
 }
 
 function parsePersist(values: ParsedValues, problems: string[]): string | false {

@@ -1,5 +1,10 @@
 import { validationError } from './api-error.js';
-import { MAX_KEY_BYTES, MAX_METADATA_BYTES, MIN_EXPIRATION_TTL_SECONDS } from './limits.js';
+import {
+  MAX_EXPIRATION_SECONDS,
+  MAX_KEY_BYTES,
+  MAX_METADATA_BYTES,
+  MIN_EXPIRATION_TTL_SECONDS,
+} from './limits.js';
 
 /** Expiration settings of one write, as the REST API takes them (seconds). */
 export interface ExpirationInput {
@@ -22,6 +27,9 @@ export function decodeKeyFromPath(encodedKey: string): string {
   return key;
 }
 
+/** In Unicode mode a surrogate pair is one code point, so this matches only lone surrogates. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 export function assertValidKey(key: unknown): asserts key is string {
   if (typeof key !== 'string') {
     throw validationError(`Key names must be strings, got ${typeof key}.`);
@@ -38,6 +46,14 @@ export function assertValidKey(key: unknown): asserts key is string {
   if (keyBytes > MAX_KEY_BYTES) {
     throw validationError(
       `UTF-8 encoded length of ${keyBytes} exceeds key length limit of ${MAX_KEY_BYTES}.`,
+    );
+  }
+  // A lone surrogate has no UTF-8 encoding, so KV would store the key with U+FFFD in its place,
+  // under another name.
+  if (LONE_SURROGATE.test(key)) {
+    throw validationError(
+      `Key name ${JSON.stringify(key)} contains a lone UTF-16 surrogate, so it is not valid ` +
+        'Unicode and cannot be encoded as UTF-8.',
     );
   }
 }
@@ -75,36 +91,58 @@ export function parseExpirationQuery(query: URLSearchParams): ExpirationInput {
 export function checkExpiration(expiration: unknown, expirationTtl: unknown): ExpirationInput {
   const input: ExpirationInput = {};
   if (expirationTtl !== undefined && expirationTtl !== null) {
-    if (!Number.isInteger(expirationTtl) || (expirationTtl as number) <= 0) {
-      throw validationError(
-        `Invalid expiration_ttl of ${String(expirationTtl)}. Please specify integer greater than 0.`,
-      );
-    }
-    if ((expirationTtl as number) < MIN_EXPIRATION_TTL_SECONDS) {
-      throw validationError(
-        `Invalid expiration_ttl of ${String(expirationTtl)}. ` +
-          `Expiration TTL must be at least ${MIN_EXPIRATION_TTL_SECONDS}.`,
-      );
-    }
-    input.expirationTtl = expirationTtl as number;
+    input.expirationTtl = checkExpirationTtl(expirationTtl);
   }
   if (expiration !== undefined && expiration !== null) {
-    if (!Number.isInteger(expiration) || (expiration as number) <= 0) {
-      throw validationError(
-        `Invalid expiration of ${String(expiration)}. Please specify integer greater than the ` +
-          'current number of seconds since the UNIX epoch.',
-      );
-    }
-    const nowSeconds = Math.floor(Date.now() / 1000);
-    if ((expiration as number) < nowSeconds + MIN_EXPIRATION_TTL_SECONDS) {
-      throw validationError(
-        `Invalid expiration of ${String(expiration)}. Expiration times must be at least ` +
-          `${MIN_EXPIRATION_TTL_SECONDS} seconds in the future.`,
-      );
-    }
-    input.expiration = expiration as number;
+    input.expiration = checkExpirationTime(expiration);
   }
   return input;
+}
+
+function checkExpirationTtl(expirationTtl: unknown): number {
+  if (!Number.isInteger(expirationTtl) || (expirationTtl as number) <= 0) {
+    throw validationError(
+      `Invalid expiration_ttl of ${String(expirationTtl)}. Please specify integer greater than 0.`,
+    );
+  }
+  const seconds = expirationTtl as number;
+  if (seconds < MIN_EXPIRATION_TTL_SECONDS) {
+    throw validationError(
+      `Invalid expiration_ttl of ${seconds}. ` +
+        `Expiration TTL must be at least ${MIN_EXPIRATION_TTL_SECONDS}.`,
+    );
+  }
+  if (seconds > MAX_EXPIRATION_SECONDS) {
+    throw validationError(
+      `Invalid expiration_ttl of ${seconds}. ` +
+        `Expiration TTL must be at most ${MAX_EXPIRATION_SECONDS}.`,
+    );
+  }
+  return seconds;
+}
+
+function checkExpirationTime(expiration: unknown): number {
+  if (!Number.isInteger(expiration) || (expiration as number) <= 0) {
+    throw validationError(
+      `Invalid expiration of ${String(expiration)}. Please specify integer greater than the ` +
+        'current number of seconds since the UNIX epoch.',
+    );
+  }
+  const seconds = expiration as number;
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  if (seconds < nowSeconds + MIN_EXPIRATION_TTL_SECONDS) {
+    throw validationError(
+      `Invalid expiration of ${seconds}. Expiration times must be at least ` +
+        `${MIN_EXPIRATION_TTL_SECONDS} seconds in the future.`,
+    );
+  }
+  if (seconds > MAX_EXPIRATION_SECONDS) {
+    throw validationError(
+      `Invalid expiration of ${seconds}. Expiration times must be at most ` +
+        `${MAX_EXPIRATION_SECONDS} seconds since the UNIX epoch (2038-01-19T03:14:07Z).`,
+    );
+  }
+  return seconds;
 }
 
 export function parseIntegerParameter(text: string | null, name: string): number | undefined {

@@ -3,6 +3,12 @@ export const MAX_KEY_BYTES = 512;
 export const MAX_VALUE_BYTES = 25 * 1024 * 1024;
 export const MAX_METADATA_BYTES = 1024;
 export const MIN_EXPIRATION_TTL_SECONDS = 60;
+/**
+ * Maximum `expiration` (seconds since the UNIX epoch, 2038-01-19T03:14:07Z) and `expiration_ttl`
+ * (seconds). workerd's KV binding takes both as 32-bit signed integers and raises "Value out of
+ * range" above this (Miniflare 4.20260730). Cloudflare documents no upper limit for the REST API.
+ */
+export const MAX_EXPIRATION_SECONDS = 2_147_483_647;
 export const MIN_LIST_LIMIT = 10;
 export const MAX_LIST_LIMIT = 1000;
 export const MAX_BULK_GET_KEYS = 100;

@@ -65,6 +65,55 @@ describe('rest-local: bulk endpoints', () => {
     expect((await api.getValue(namespaceId, `${prefix}fine`)).status).toBe(404);
   });
 
+  it('bulk write: expiration over 2^31 - 1 gives 400', async () => {
+    const prefix = randomPrefix();
+    const outOfRange = [
+      { expiration_ttl: 2_147_483_648 },
+      { expiration_ttl: 1e20 },
+      { expiration: 2_147_483_648 },
+      { expiration: 1e12 },
+    ];
+    for (const expiration of outOfRange) {
+      const label = JSON.stringify(expiration);
+      const items = [
+        { key: `${prefix}fine`, value: 'v' },
+        { key: `${prefix}far`, value: 'v', ...expiration },
+      ];
+
+      const response = await api.sendJson('PUT', `/${namespaceId}/bulk`, items);
+      const envelope = (await response.json()) as Envelope;
+
+      expect(response.status, label).toBe(400);
+      expect(envelope.errors[0]?.code, label).toBe(10001);
+      expect(envelope.errors[0]?.message, label).toContain('2147483647');
+    }
+    expect(await api.listAllPages(namespaceId, prefix, 10)).toEqual([[]]);
+  });
+
+  it('bulk write: lone surrogate key gives 400', async () => {
+    const prefix = randomPrefix();
+    const items = [
+      { key: `${prefix}fine`, value: 'v' },
+      { key: `${prefix}a\ud800b`, value: 'v' },
+    ];
+
+    const response = await api.sendJson('PUT', `/${namespaceId}/bulk`, items);
+    const envelope = (await response.json()) as Envelope;
+
+    expect(response.status).toBe(400);
+    expect(envelope.errors[0]?.code).toBe(10001);
+    expect(await api.listAllPages(namespaceId, prefix, 10)).toEqual([[]]);
+  });
+
+  it('bulk write: surrogate pair key round-trips', async () => {
+    const key = `${randomPrefix()}smile\ud83d\ude00`;
+
+    const response = await api.sendJson('PUT', `/${namespaceId}/bulk`, [{ key, value: 'v' }]);
+
+    expect(response.status).toBe(200);
+    expect(await (await api.getValue(namespaceId, key)).text()).toBe('v');
+  });
+
   it('bulk write: more than 10,000 pairs gives 400', async () => {
     const items = Array.from({ length: 10_001 }, (_, index) => ({ key: `k${index}`, value: '' }));
 
@@ -116,6 +165,18 @@ describe('rest-local: bulk endpoints', () => {
     const response = await api.sendJson('POST', `/${namespaceId}/bulk/delete`, ['ok', '']);
 
     expect(response.status).toBe(400);
+  });
+
+  it('bulk delete and get: lone surrogate key gives 400', async () => {
+    const key = `${randomPrefix()}a\udc00b`;
+
+    const deleted = await api.sendJson('POST', `/${namespaceId}/bulk/delete`, [key]);
+    const read = await api.sendJson('POST', `/${namespaceId}/bulk/get`, { keys: [key] });
+
+    expect(deleted.status).toBe(400);
+    expect(((await deleted.json()) as Envelope).errors[0]?.code).toBe(10001);
+    expect(read.status).toBe(400);
+    expect(((await read.json()) as Envelope).errors[0]?.code).toBe(10001);
   });
 
   it('bulk get: returns text values with null for missing keys', async () => {

@@ -116,6 +116,19 @@ describe('rest-local: cli', () => {
     expect(lines[2]).toContain('Missing --token');
   });
 
+  it('cli: reports bad host with other errors', async () => {
+    const args = ['--token', TOKEN, '--port', 'abc', '--host', '0.0.0.0', '--account-id', 'bad/id'];
+    const run = runCli(args);
+    const [exitCode] = await once(run.child, 'exit');
+    const lines = run.output().stderr.trim().split('\n');
+
+    expect(exitCode).toBe(1);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('Invalid --port "abc"');
+    expect(lines[1]).toContain('Invalid --host "0.0.0.0"');
+    expect(lines[2]).toContain('Invalid account id "bad/id"');
+  });
+
   it('cli: accepts a 32-hex account id', async () => {
     const accountId = '0123456789abcdef0123456789abcdef';
     const run = runCli(['--token', TOKEN, '--port', '0', '--in-memory', '--account-id', accountId]);

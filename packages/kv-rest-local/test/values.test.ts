@@ -168,6 +168,35 @@ describe('rest-local: values', () => {
     expect(response.status).toBe(400);
   });
 
+  it('put: expiration over 2^31 - 1 gives 400', async () => {
+    const prefix = randomPrefix();
+    const queries = [
+      '?expiration_ttl=2147483648',
+      '?expiration_ttl=99999999999999999999',
+      '?expiration=2147483648',
+      '?expiration=1000000000000',
+    ];
+    for (const query of queries) {
+      const key = `${prefix}${query}`;
+      const response = await api.putValue(namespaceId, key, 'v', query);
+      const envelope = (await response.json()) as Envelope;
+
+      expect(response.status, query).toBe(400);
+      expect(envelope.errors[0]?.code, query).toBe(10001);
+      expect(envelope.errors[0]?.message, query).toContain('2147483647');
+      expect((await api.getValue(namespaceId, key)).status, query).toBe(404);
+    }
+  });
+
+  it('put: expiration of 2^31 - 1 works', async () => {
+    const prefix = randomPrefix();
+    for (const query of ['?expiration_ttl=2147483647', '?expiration=2147483647']) {
+      const response = await api.putValue(namespaceId, `${prefix}${query}`, 'v', query);
+
+      expect(response.status, query).toBe(200);
+    }
+  });
+
   it('delete: removes the key and is idempotent', async () => {
     const key = `${randomPrefix()}delete`;
     await api.putValue(namespaceId, key, 'v');
