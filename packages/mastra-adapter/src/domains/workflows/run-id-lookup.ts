@@ -1,7 +1,8 @@
 import { collectAllKeys, type KvEntry } from '@cfkv/core';
 import { TABLE_WORKFLOW_SNAPSHOT } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
-import type { RunRef } from './snapshot-records.js';
+import { filterValuesOf } from './run-index.js';
+import type { RunRef, StoredRun } from './snapshot-records.js';
 
 /** First key part of the lookup keys `run-id:{runId}:{workflowName}`. */
 const LOOKUP_KIND = 'run-id';
@@ -20,9 +21,51 @@ export function lookupKey(context: StoreContext, ref: RunRef): string {
   );
 }
 
-/** Builds the empty lookup entry of a new run, written in the `putMany` of its index entries. */
-export function lookupEntry(context: StoreContext, ref: RunRef): KvEntry {
-  return { key: lookupKey(context, ref), value: '' };
+/**
+ * The fields of a run's first save that place its index entries. The lookup key carries them,
+ * so a retry of a first save that failed before its record was written reuses the same entries.
+ */
+export interface FirstSaveFields {
+  createdAt: number;
+  orderTiebreak: number;
+  resourceId?: string;
+  status?: string;
+}
+
+/** Builds the lookup entry of a new run, written before its index entries and its record. */
+export function lookupEntry(context: StoreContext, run: StoredRun): KvEntry {
+  const { resourceId, status } = filterValuesOf(run);
+  const fields: FirstSaveFields = {
+    createdAt: new Date(run.createdAt).getTime(),
+    orderTiebreak: run.orderTiebreak ?? 0,
+    ...(resourceId === undefined ? {} : { resourceId }),
+    ...(status === undefined ? {} : { status }),
+  };
+  return { key: lookupKey(context, run), value: JSON.stringify(fields) };
+}
+
+/**
+ * Reads the fields of an earlier first save of a run whose record is missing, or null when no
+ * first save was started. Lookup keys written empty by earlier versions also give null.
+ */
+export async function readFirstSave(
+  context: StoreContext,
+  ref: RunRef,
+): Promise<FirstSaveFields | null> {
+  const text = await context.transport.get(TABLE_WORKFLOW_SNAPSHOT, lookupKey(context, ref));
+  if (text === null || text === '') return null;
+
+  const fields = parseJson(text) as Partial<FirstSaveFields> | null;
+  const isValid = Number.isFinite(fields?.createdAt) && Number.isSafeInteger(fields?.orderTiebreak);
+  return isValid ? (fields as FirstSaveFields) : null;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** Lists the workflow names that have a run with `runId`, in one list call per 1000 names. */

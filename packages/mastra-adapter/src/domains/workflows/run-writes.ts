@@ -1,7 +1,8 @@
 import { TABLE_WORKFLOW_SNAPSHOT } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
 import { reserveTiebreaks } from '../memory/order-tiebreak.js';
-import { lookupEntry, lookupKey } from './run-id-lookup.js';
+import type { WorkflowRunState } from '@mastra/core/workflows';
+import { lookupEntry, lookupKey, readFirstSave, type FirstSaveFields } from './run-id-lookup.js';
 import { entriesMissingFrom, type RunIndex } from './run-index.js';
 import {
   deleteRun,
@@ -15,28 +16,51 @@ import {
 /**
  * Writes `next` over `previous` (null for a new run) and moves the run's index entries whose
  * owner or order changed, as when its status changes. Every key is built and checked before the
- * first write. New entries (and a new run's lookup key) go in one `putMany` before the record,
- * and old entries in one `deleteMany` after it, so a concurrent reader always finds the run in
- * some index. Readers skip an entry that no longer describes the record. Returns the run as
- * reads will return it.
+ * first write. New entries go in one `putMany` before the record, and old entries in one
+ * `deleteMany` after it, so a concurrent reader always finds the run in some index. Readers skip
+ * an entry that no longer describes the record. A new run first writes its lookup key with the
+ * fields that place its entries, then all of its entries. A retry after a failed first save
+ * (`firstSave`) therefore rewrites the same entries and deletes the ones it moved. Returns the
+ * run as reads will return it.
  */
 export async function saveRun(
   context: StoreContext,
   index: RunIndex,
   previous: StoredRun | null,
   next: StoredRun,
+  firstSave: FirstSaveFields | null = null,
 ): Promise<StoredRun> {
   const encoded = encodeRun(context, next);
   const nextEntries = index.entriesOf(encoded.run);
-  const previousEntries = previous === null ? [] : index.entriesOf(previous);
-  const added = index.toKvEntries(entriesMissingFrom(nextEntries, previousEntries));
-  if (previous === null) added.push(lookupEntry(context, next));
+  const earlier = previous ?? (firstSave === null ? null : runOfFirstSave(next, firstSave));
+  const previousEntries = earlier === null ? [] : index.entriesOf(earlier);
+  const newEntries =
+    previous === null ? nextEntries : entriesMissingFrom(nextEntries, previousEntries);
+  const added = index.toKvEntries(newEntries);
   const removed = index.keysOf(entriesMissingFrom(previousEntries, nextEntries));
 
+  if (previous === null) {
+    const lookup = lookupEntry(context, encoded.run);
+    await context.transport.put(TABLE_WORKFLOW_SNAPSHOT, lookup.key, lookup.value);
+  }
   if (added.length > 0) await context.transport.putMany(TABLE_WORKFLOW_SNAPSHOT, added);
   await writeRun(context, encoded);
   if (removed.length > 0) await context.transport.deleteMany(TABLE_WORKFLOW_SNAPSHOT, removed);
   return encoded.run;
+}
+
+/** Rebuilds what an unfinished first save indexed, enough to find its index entries. */
+function runOfFirstSave(next: StoredRun, firstSave: FirstSaveFields): StoredRun {
+  const createdAt = new Date(firstSave.createdAt);
+  return {
+    workflowName: next.workflowName,
+    runId: next.runId,
+    resourceId: firstSave.resourceId,
+    snapshot: { status: firstSave.status } as WorkflowRunState,
+    createdAt,
+    updatedAt: createdAt,
+    orderTiebreak: firstSave.orderTiebreak,
+  };
 }
 
 export interface SnapshotInput extends Omit<StoredRun, 'createdAt' | 'updatedAt'> {
@@ -46,7 +70,8 @@ export interface SnapshotInput extends Omit<StoredRun, 'createdAt' | 'updatedAt'
 
 /**
  * Upserts a run's snapshot with Mastra's semantics: resourceId and createdAt are kept from the
- * stored run unless given, updatedAt is now unless given. A new run reserves its tiebreak.
+ * stored run unless given, updatedAt is now unless given. A new run reserves its tiebreak, or
+ * takes the tiebreak and createdAt of an earlier first save that failed before its record.
  */
 export async function persistSnapshot(
   context: StoreContext,
@@ -54,17 +79,20 @@ export async function persistSnapshot(
   input: SnapshotInput,
 ): Promise<void> {
   const previous = await readRun(context, input);
+  const firstSave = previous === null ? await readFirstSave(context, input) : null;
   const now = new Date();
+  const firstCreatedAt = firstSave === null ? undefined : new Date(firstSave.createdAt);
 
-  await saveRun(context, index, previous, {
+  const next: StoredRun = {
     workflowName: input.workflowName,
     runId: input.runId,
     resourceId: input.resourceId ?? previous?.resourceId,
     snapshot: input.snapshot,
-    createdAt: input.createdAt ?? previous?.createdAt ?? now,
+    createdAt: input.createdAt ?? previous?.createdAt ?? firstCreatedAt ?? now,
     updatedAt: input.updatedAt ?? now,
-    orderTiebreak: previous?.orderTiebreak ?? reserveTiebreaks(1),
-  });
+    orderTiebreak: previous?.orderTiebreak ?? firstSave?.orderTiebreak ?? reserveTiebreaks(1),
+  };
+  await saveRun(context, index, previous, next, firstSave);
 }
 
 /**

@@ -1,0 +1,75 @@
+import { CfkvError, type Transport } from '@cfkv/core';
+import { randomPrefix } from '@cfkv/testing';
+import type { WorkflowRunState } from '@mastra/core/workflows';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudflareStore } from '../src/index.js';
+import {
+  startBindingBackend,
+  startRestBackend,
+  type Backend,
+} from './reliability/reliability-fixture.js';
+
+const BACKENDS: [string, () => Promise<Backend>][] = [
+  ['binding', startBindingBackend],
+  ['rest', startRestBackend],
+];
+
+function snapshotOf(runId: string, status: WorkflowRunState['status']): WorkflowRunState {
+  return { runId, status, context: {}, value: {} } as unknown as WorkflowRunState;
+}
+
+/** Wraps a transport so that the first `put` of a key ending in `suffix` fails after nothing is stored. */
+function failFirstPut(transport: Transport, suffix: string): Transport {
+  let hasFailed = false;
+  const put: Transport['put'] = async (table, key, value, options) => {
+    if (!hasFailed && key.endsWith(suffix)) {
+      hasFailed = true;
+      throw new CfkvError('TRANSPORT_FAILED', 'injected failure of the record write');
+    }
+    return transport.put(table, key, value, options);
+  };
+  return new Proxy(transport, {
+    get: (target, property) => {
+      if (property === 'put') return put;
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+for (const [name, startBackend] of BACKENDS) {
+  describe(`${name}: retried first save of a run`, () => {
+    let backend: Backend;
+    beforeAll(async () => {
+      backend = await startBackend();
+    });
+    afterAll(async () => {
+      await backend.dispose();
+    });
+
+    for (const retriedStatus of ['running', 'success'] as const) {
+      it(`persistWorkflowSnapshot: a retry as ${retriedStatus} leaves no stray entry`, async () => {
+        const keyPrefix = randomPrefix('wf');
+        const failing = new CloudflareStore({
+          transport: failFirstPut(backend.transport, ':run:w1:r1'),
+          keyPrefix,
+        }).stores.workflows;
+        const first = { workflowName: 'w1', runId: 'r1', snapshot: snapshotOf('r1', 'running') };
+
+        await expect(failing.persistWorkflowSnapshot(first)).rejects.toThrow();
+        const retry = { ...first, snapshot: snapshotOf('r1', retriedStatus) };
+        await failing.persistWorkflowSnapshot(retry);
+
+        const workflows = backend.openStore({ keyPrefix }).stores.workflows;
+        const listed = await workflows.listWorkflowRuns({});
+        expect(listed.runs.map((run) => run.runId)).toEqual(['r1']);
+        expect(listed.total).toBe(1);
+        const running = await workflows.listWorkflowRuns({ status: 'running' });
+        expect(running.total).toBe(retriedStatus === 'running' ? 1 : 0);
+        await workflows.deleteWorkflowRunById({ workflowName: 'w1', runId: 'r1' });
+        expect((await workflows.listWorkflowRuns({})).total).toBe(0);
+        expect(await backend.rawKeys(keyPrefix)).toEqual([]);
+      });
+    }
+  });
+}
