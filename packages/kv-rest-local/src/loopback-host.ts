@@ -8,5 +8,5 @@ export function isLoopbackHost(host: string): boolean {
   if (isIP(host) === 4) {
     return host.startsWith('127.');
   }
-  return host === '::1' || host === '[::1]';
+  return host === '::1';
 }
