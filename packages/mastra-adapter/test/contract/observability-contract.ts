@@ -309,6 +309,91 @@ function describeSpanContract(name: string, createStore: CreateStore): void {
       expect(await listedTraceIds(store, {})).toEqual(['trace-a']);
     });
 
+    it('createSpan: unindexes a root re-created as a child', async () => {
+      const store = fixture().store;
+      const observability = observabilityOf(store);
+      const first = makeSpan('trace-a', 'a', at(0), { entityId: 'agent', tags: ['x'] });
+      await observability.createSpan({ span: first });
+      await observability.createSpan({ span: makeSpan('trace-a', 'root', at(0)) });
+
+      await observability.createSpan({ span: { ...first, parentSpanId: 'root' } });
+
+      const byEntity = await observability.listTraces({ filters: { entityId: 'agent' } });
+      expect(byEntity.spans).toEqual([]);
+      expect(byEntity.pagination?.total).toBe(0);
+      const byTag = await observability.listTraces({ filters: { tags: ['x'] } });
+      expect(byTag.pagination?.total).toBe(0);
+      const all = await observability.listTraces({});
+      expect(all.spans.map((span) => span.spanId)).toEqual(['root']);
+      expect(all.pagination?.total).toBe(1);
+      expect((await observability.getRootSpan({ traceId: 'trace-a' }))?.span.spanId).toBe('root');
+
+      await observability.batchDeleteTraces({ traceIds: ['trace-a'] });
+      expect(await keysOf(fixture())).toEqual([]);
+    });
+
+    it('batchCreateSpans: unindexes roots re-created as children', async () => {
+      const store = fixture().store;
+      const observability = observabilityOf(store);
+      const roots = [0, 1].map((index) =>
+        makeSpan(`trace-${index}`, 'a', at(index), { entityId: 'agent', tags: ['x', 'y'] }),
+      );
+      await observability.batchCreateSpans({ records: roots });
+
+      await observability.batchCreateSpans({
+        records: roots.map((root) => ({ ...root, parentSpanId: 'elsewhere' })),
+      });
+
+      expect(await listedTraceIds(store, {})).toEqual([]);
+      expect((await observability.listTraces({ filters: { tags: ['y'] } })).pagination?.total).toBe(
+        0,
+      );
+      await observability.batchDeleteTraces({ traceIds: ['trace-0', 'trace-1'] });
+      expect(await keysOf(fixture())).toEqual([]);
+    });
+
+    it('createSpan: deletes old chunks of a shrunk span', async () => {
+      const observability = observabilityOf(fixture().store);
+      const root = makeSpan('trace-a', 'root', at(0));
+      const large = { ...childOf(root, 'child', 1), output: { text: 'x'.repeat(300 * 1024) } };
+      const chunkKeys = async () =>
+        (await keysOf(fixture())).filter((key) => key.includes(':%chunk:'));
+      await observability.batchCreateSpans({ records: [root, large] });
+      const firstChunks = await chunkKeys();
+      expect(firstChunks.length).toBeGreaterThan(1);
+
+      await observability.createSpan({ span: { ...large, output: { text: 'small' } } });
+      expect(await chunkKeys()).toEqual([]);
+      const small = await observability.getSpan({ traceId: 'trace-a', spanId: 'child' });
+      expect(small?.span.output).toEqual({ text: 'small' });
+
+      await observability.createSpan({ span: large });
+      expect((await chunkKeys()).length).toBe(firstChunks.length);
+      const trace = await observability.getTrace({ traceId: 'trace-a' });
+      expect(trace?.spans.find((span) => span.spanId === 'child')?.output).toEqual(large.output);
+
+      await observability.batchDeleteTraces({ traceIds: ['trace-a'] });
+      expect(await keysOf(fixture())).toEqual([]);
+    });
+
+    it('batchCreateSpans: reads previous versions in one bulk get', async () => {
+      const { store, faults } = openStore(fixture());
+      const root = makeSpan('trace-a', 'root', at(0));
+      const children = Array.from({ length: 30 }, (_, index) => childOf(root, `c${index}`, index));
+
+      await observabilityOf(store).batchCreateSpans({ records: children });
+
+      expect(faults.counters.byOperation).toMatchObject({
+        getMany: 1,
+        get: 0,
+        putMany: 1,
+        put: 0,
+        deleteMany: 0,
+        list: 0,
+      });
+      expect(faults.counters.keys).toBe(60);
+    });
+
     it('listTraces: skips a trace that a failed update left under its old values', async () => {
       const store = fixture().store;
       await observabilityOf(store).createSpan({
@@ -838,6 +923,128 @@ function describeDeleteAndInputContract(name: string, createStore: CreateStore):
         'KEY_TOO_LARGE',
       );
       expect(await keysOf(fixture())).toEqual([]);
+    });
+
+    it('bad input: rejects a long traceId before KV calls', async () => {
+      const { store, faults } = openStore(fixture());
+      const observability = observabilityOf(store);
+      const long = 'x'.repeat(520);
+      const calls: [string, () => Promise<unknown>][] = [
+        ['traceId', () => observability.getTrace({ traceId: long })],
+        ['traceId', () => observability.getStructure({ traceId: long })],
+        ['traceId', () => observability.getRootSpan({ traceId: long })],
+        ['traceId', () => observability.getSpans({ traceId: long, spanIds: [] })],
+        ['args.traceId', () => observability.getSpan({ traceId: long, spanId: 's' })],
+        [
+          'filters.traceId',
+          () => observability.listTraces({ filters: { traceId: long, entityId: 'agent' } }),
+        ],
+        ['traceIds[1]', () => observability.batchDeleteTraces({ traceIds: ['ok', long] })],
+        ['span.traceId', () => observability.createSpan({ span: makeSpan(long, 's', at(0)) })],
+        [
+          'args.traceId',
+          () => observability.updateSpan({ traceId: long, spanId: 's', updates: {} }),
+        ],
+      ];
+
+      for (const [field, call] of calls) {
+        const error = await expectUserError(call, 'KEY_TOO_LARGE', field);
+        expect(error.message).toContain(field);
+      }
+      expect(faults.counters.calls).toBe(0);
+    });
+
+    it('bad input: rejects tags that are not strings', async () => {
+      const { store, faults } = openStore(fixture());
+      const observability = observabilityOf(store);
+      const withTags = (tags: unknown) =>
+        makeSpan('trace-a', 'root', at(0), { tags: tags as string[] });
+      const calls: [string, () => Promise<unknown>][] = [
+        ['span.tags', () => observability.createSpan({ span: withTags(5) })],
+        ['span.tags', () => observability.createSpan({ span: withTags('abc') })],
+        ['span.tags', () => observability.createSpan({ span: withTags({ 0: 'a' }) })],
+        ['span.tags[1]', () => observability.createSpan({ span: withTags(['a', 5]) })],
+        [
+          'records[1].tags',
+          () =>
+            observability.batchCreateSpans({
+              records: [makeSpan('trace-b', 'root', at(0)), withTags('abc')],
+            }),
+        ],
+        [
+          'args.updates.tags',
+          () =>
+            observability.updateSpan({
+              traceId: 'trace-a',
+              spanId: 'root',
+              updates: { tags: 5 as unknown as string[] },
+            }),
+        ],
+        [
+          'records[0].updates.tags[0]',
+          () =>
+            observability.batchUpdateSpans({
+              records: [{ traceId: 'trace-a', spanId: 'root', updates: { tags: [null] as never } }],
+            }),
+        ],
+      ];
+
+      for (const [field, call] of calls) {
+        await expectUserError(call, 'INVALID_ARGUMENT', field);
+      }
+      expect(faults.counters.calls).toBe(0);
+      expect(await keysOf(fixture())).toEqual([]);
+    });
+
+    it('bad input: accepts null and empty tags', async () => {
+      const store = fixture().store;
+      const observability = observabilityOf(store);
+
+      await observability.batchCreateSpans({
+        records: [
+          makeSpan('no-tags', 'root', at(0), { tags: null }),
+          makeSpan('empty-tags', 'root', at(1), { tags: [] }),
+        ],
+      });
+
+      expect(await listedTraceIds(store, {})).toEqual(['empty-tags', 'no-tags']);
+    });
+
+    it('bad input: rejects a missing argument', async () => {
+      const { store, faults } = openStore(fixture());
+      const observability = observabilityOf(store) as unknown as Record<
+        string,
+        (args: unknown) => Promise<unknown>
+      >;
+      const methods = [
+        'createSpan',
+        'batchCreateSpans',
+        'updateSpan',
+        'batchUpdateSpans',
+        'getSpan',
+        'getSpans',
+        'getRootSpan',
+        'getTrace',
+        'getStructure',
+      ];
+
+      for (const method of methods) {
+        for (const args of [undefined, null]) {
+          const call = () => observability[method]!.call(observabilityOf(store), args);
+          await expectUserError(call, 'INVALID_ARGUMENT', 'args');
+        }
+      }
+      await expectUserError(
+        () => observabilityOf(store).createSpan({} as never),
+        'INVALID_ARGUMENT',
+        'span',
+      );
+      await expectUserError(
+        () => observabilityOf(store).getSpans({ traceId: 'trace-a' } as never),
+        'INVALID_ARGUMENT',
+        'spanIds',
+      );
+      expect(faults.counters.calls).toBe(0);
     });
 
     it('bad input: rejects invalid pagination', async () => {

@@ -1,7 +1,13 @@
 import { chunk, mapWithConcurrency, MAX_BULK_DELETE_KEYS } from '@cfkv/core';
 import { TABLE_SPANS, type BatchDeleteTracesArgs, type SpanRecord } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
-import { isRootKey, listTraceKeys, readSpans, spanKeysOf } from './span-records.js';
+import {
+  assertTraceIdFits,
+  isRootKey,
+  listTraceKeys,
+  readSpans,
+  spanKeysOf,
+} from './span-records.js';
 import { errorMarkerKey, indexKeysOf } from './trace-index.js';
 
 /** Traces whose keys are listed at once. Each listing is one KV call per 1000 keys. */
@@ -17,6 +23,9 @@ export async function deleteTraces(
   context: StoreContext,
   args: BatchDeleteTracesArgs,
 ): Promise<void> {
+  args.traceIds.forEach((traceId, index) => {
+    assertTraceIdFits(context, traceId, `traceIds[${index}]`);
+  });
   const traceIds = [...new Set(args.traceIds)];
   const keySets = await mapWithConcurrency(traceIds, TRACE_LIST_CONCURRENCY, (traceId) =>
     keysOfTrace(context, traceId, args),

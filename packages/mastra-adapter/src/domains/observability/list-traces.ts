@@ -7,7 +7,7 @@ import {
 import type { StoreContext } from '../../store-context.js';
 import { readRootSpan } from './read-traces.js';
 import { parseListTracesArgs, type ParsedListTracesArgs, type TraceFilters } from './span-input.js';
-import { isRootSpan, readSpans, spanKey } from './span-records.js';
+import { assertTraceIdFits, isRootSpan, readSpans, spanKey } from './span-records.js';
 import { matchesRanges, orderEntries } from './trace-entry-order.js';
 import {
   ALL_TRACES_OWNER,
@@ -32,6 +32,9 @@ export async function listTraces(
 ): Promise<ListTracesResponse> {
   const parsed = parseListTracesArgs(args);
   const filters = parsed.filters ?? {};
+  if (typeof filters.traceId === 'string') {
+    assertTraceIdFits(context, filters.traceId, 'filters.traceId');
+  }
 
   const owners = await requestedOwners(filters);
   const candidates = await findCandidates(context, filters, owners);

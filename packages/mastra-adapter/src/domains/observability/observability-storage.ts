@@ -25,11 +25,12 @@ import {
 import { clearTables } from '../../clear-tables.js';
 import type { StoreContext } from '../../store-context.js';
 import { runStoreOperation, type ErrorDetails } from '../../store-errors.js';
-import { assertId } from '../memory/input-validation.js';
+import { assertArguments, assertId } from '../memory/input-validation.js';
 import { deleteTraces } from './delete-traces.js';
 import { listTraces } from './list-traces.js';
 import { readRootSpan, readSpan, readSpansById, readTrace } from './read-traces.js';
-import { assertSpanIds, parseBatchDeleteTracesArgs } from './span-input.js';
+import { assertArray, assertSpanIds, parseBatchDeleteTracesArgs } from './span-input.js';
+import { assertTraceIdFits } from './span-records.js';
 import { createSpans, updateSpans } from './write-spans.js';
 
 /**
@@ -67,31 +68,37 @@ export class CloudflareObservabilityStorage extends ObservabilityStorage {
   }
 
   override async createSpan(args: CreateSpanArgs): Promise<void> {
-    await this.#run('CREATE_SPAN', spanDetails(args?.span), () =>
-      createSpans(this.#context, [args.span], () => 'span'),
-    );
+    await this.#run('CREATE_SPAN', spanDetails(args?.span), () => {
+      assertArguments(args, 'args');
+      return createSpans(this.#context, [args.span], () => 'span');
+    });
   }
 
   override async batchCreateSpans(args: BatchCreateSpansArgs): Promise<void> {
-    await this.#run('BATCH_CREATE_SPANS', { count: args?.records?.length ?? 0 }, () =>
-      createSpans(this.#context, args.records),
-    );
+    await this.#run('BATCH_CREATE_SPANS', { count: args?.records?.length ?? 0 }, () => {
+      assertArguments(args, 'args');
+      return createSpans(this.#context, args.records);
+    });
   }
 
   /** Reads, merges and rewrites the span. See {@link observabilityStrategy} for its limits. */
   override async updateSpan(args: UpdateSpanArgs): Promise<void> {
-    await this.#run('UPDATE_SPAN', spanDetails(args), () => updateSpans(this.#context, [args]));
+    await this.#run('UPDATE_SPAN', spanDetails(args), () =>
+      updateSpans(this.#context, [args], () => 'args'),
+    );
   }
 
   override async batchUpdateSpans(args: BatchUpdateSpansArgs): Promise<void> {
-    await this.#run('BATCH_UPDATE_SPANS', { count: args?.records?.length ?? 0 }, () =>
-      updateSpans(this.#context, args.records),
-    );
+    await this.#run('BATCH_UPDATE_SPANS', { count: args?.records?.length ?? 0 }, () => {
+      assertArguments(args, 'args');
+      return updateSpans(this.#context, args.records);
+    });
   }
 
   override async getSpan(args: GetSpanArgs): Promise<GetSpanResponse | null> {
     return this.#run('GET_SPAN', spanDetails(args), async () => {
       assertSpanIds(args, 'args');
+      assertTraceIdFits(this.#context, args.traceId, 'args.traceId');
       const span = await readSpan(this.#context, args.traceId, args.spanId);
       return span === null ? null : { span };
     });
@@ -100,7 +107,8 @@ export class CloudflareObservabilityStorage extends ObservabilityStorage {
   override async getSpans(args: GetSpansArgs): Promise<GetSpansResponse> {
     const details = { traceId: args?.traceId ?? null, count: args?.spanIds?.length ?? 0 };
     return this.#run('GET_SPANS', details, async () => {
-      assertId(args.traceId, 'traceId');
+      assertTraceArgs(this.#context, args);
+      assertArray(args.spanIds, 'spanIds');
       args.spanIds.forEach((spanId, index) => assertId(spanId, `spanIds[${index}]`));
       const spans = await readSpansById(this.#context, args.traceId, args.spanIds);
       return { traceId: args.traceId, spans };
@@ -109,7 +117,7 @@ export class CloudflareObservabilityStorage extends ObservabilityStorage {
 
   override async getRootSpan(args: GetRootSpanArgs): Promise<GetRootSpanResponse | null> {
     return this.#run('GET_ROOT_SPAN', { traceId: args?.traceId ?? null }, async () => {
-      assertId(args.traceId, 'traceId');
+      assertTraceArgs(this.#context, args);
       const span = await readRootSpan(this.#context, args.traceId);
       return span === null ? null : { span };
     });
@@ -117,7 +125,7 @@ export class CloudflareObservabilityStorage extends ObservabilityStorage {
 
   override async getTrace(args: GetTraceArgs): Promise<GetTraceResponse | null> {
     return this.#run('GET_TRACE', { traceId: args?.traceId ?? null }, () => {
-      assertId(args.traceId, 'traceId');
+      assertTraceArgs(this.#context, args);
       return readTrace(this.#context, args.traceId);
     });
   }
@@ -125,7 +133,7 @@ export class CloudflareObservabilityStorage extends ObservabilityStorage {
   /** Returns the trace's spans without their heavy fields. KV still reads each span whole. */
   override async getStructure(args: GetTraceArgs): Promise<GetStructureResponse | null> {
     return this.#run('GET_STRUCTURE', { traceId: args?.traceId ?? null }, async () => {
-      assertId(args.traceId, 'traceId');
+      assertTraceArgs(this.#context, args);
       const trace = await readTrace(this.#context, args.traceId);
       return trace === null
         ? null
@@ -153,6 +161,13 @@ export class CloudflareObservabilityStorage extends ObservabilityStorage {
       action,
     );
   }
+}
+
+/** Rejects a missing argument object or a traceId that is blank or too long for a key. */
+function assertTraceArgs(context: StoreContext, args: { traceId: string }): void {
+  assertArguments(args, 'args');
+  assertId(args.traceId, 'traceId');
+  assertTraceIdFits(context, args.traceId, 'traceId');
 }
 
 function spanDetails(ids: { traceId?: unknown; spanId?: unknown } | undefined): ErrorDetails {

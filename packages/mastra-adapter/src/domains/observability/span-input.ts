@@ -48,6 +48,25 @@ export function assertSpanIds(ids: unknown, path: string): void {
   assertId(spanId, `${path}.spanId`);
 }
 
+/**
+ * Rejects tags that are not an array of strings, naming the field or the bad item. A string
+ * would otherwise be indexed as one tag per character.
+ */
+export function assertTags(value: unknown, field: string): void {
+  if (value === undefined || value === null) return;
+  if (!Array.isArray(value)) {
+    const message = `${field} must be an array of strings, got ${typeName(value)}.`;
+    throw new CfkvError('INVALID_ARGUMENT', message, { field });
+  }
+  value.forEach((tag: unknown, index) => {
+    if (typeof tag === 'string') return;
+    const item = `${field}[${index}]`;
+    throw new CfkvError('INVALID_ARGUMENT', `${item} must be a string, got ${typeName(tag)}.`, {
+      field: item,
+    });
+  });
+}
+
 /** Rejects a startedAt that is not a valid date, because it orders the trace in every index. */
 export function assertStartedAt(value: unknown, field: string): void {
   const date = value instanceof Date || typeof value === 'string' ? new Date(value) : undefined;
@@ -133,4 +152,8 @@ function invalidArguments(operation: string, issues: readonly SchemaIssue[]): Cf
       operation,
     },
   );
+}
+
+function typeName(value: unknown): string {
+  return value === null ? 'null' : typeof value;
 }

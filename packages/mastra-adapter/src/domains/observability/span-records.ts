@@ -52,8 +52,20 @@ export interface ReadSpan {
   chunked: boolean;
 }
 
+/** A one-character span id: the span key it makes is the shortest key of its trace. */
+const SHORTEST_SPAN_ID = '_';
+
 export function spanKey(context: StoreContext, traceId: string, spanId: string): string {
   return context.keys.key(TABLE_SPANS, ['span', traceId, spanId], 'spanId');
+}
+
+/**
+ * Rejects with KEY_TOO_LARGE, naming `field`, a traceId too long for even the shortest span key
+ * of its trace. Trace reads list the trace's key prefix, and KV rejects a prefix over 512 bytes
+ * as a failed request, so this check must run before the first KV call.
+ */
+export function assertTraceIdFits(context: StoreContext, traceId: string, field: string): void {
+  context.keys.key(TABLE_SPANS, ['span', traceId, SHORTEST_SPAN_ID], field);
 }
 
 /** Returns the prefix shared by every key of one trace's spans, and by no other trace's keys. */

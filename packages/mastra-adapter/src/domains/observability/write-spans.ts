@@ -13,8 +13,9 @@ import {
   type UpdateSpanRecord,
 } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
-import { assertArray, assertSpanIds, assertStartedAt } from './span-input.js';
+import { assertArray, assertSpanIds, assertStartedAt, assertTags } from './span-input.js';
 import {
+  assertTraceIdFits,
   encodeSpan,
   INLINE_SPAN_MAX_BYTES,
   isRootSpan,
@@ -34,8 +35,9 @@ export interface SpanUpdate {
 /**
  * Creates spans, replacing any span with the same trace and span id. Spans, index entries and
  * error markers go out in one `putMany` (one bulk write over REST); only a span over
- * {@link INLINE_SPAN_MAX_BYTES} takes its own chunked write. The previous versions of root
- * spans are read first, so the index entries of a replaced root span are removed.
+ * {@link INLINE_SPAN_MAX_BYTES}, or one that replaces a span stored in chunks, is written on its
+ * own by `putLargeValue`. The previous version of every span is read first, in bulk gets of 100,
+ * so that a replaced span loses the index entries and chunks of its old version.
  */
 export async function createSpans(
   context: StoreContext,
@@ -44,18 +46,21 @@ export async function createSpans(
 ): Promise<void> {
   assertArray(records, 'records');
   records.forEach((record, index) => {
-    assertSpanIds(record, pathOf(index));
-    assertStartedAt(record.startedAt, `${pathOf(index)}.startedAt`);
+    const path = pathOf(index);
+    assertSpanIds(record, path);
+    assertTraceIdFits(context, record.traceId, `${path}.traceId`);
+    assertStartedAt(record.startedAt, `${path}.startedAt`);
+    assertTags(record.tags, `${path}.tags`);
   });
   const now = new Date();
-  const spans = [...latestByKey(context, records).values()].map((record): SpanRecord => ({
+  const latest = latestByKey(context, records);
+  const spans = [...latest.values()].map((record): SpanRecord => ({
     ...record,
     createdAt: now,
     updatedAt: now,
   }));
 
-  const rootKeys = spans.filter(isRootSpan).map((span) => keyOf(context, span));
-  const previous = await readPrevious(context, rootKeys);
+  const previous = await readPrevious(context, [...latest.keys()]);
   await persistSpans(context, spans, previous);
 }
 
@@ -66,9 +71,10 @@ export async function createSpans(
 export async function updateSpans(
   context: StoreContext,
   updates: readonly SpanUpdate[],
+  pathOf: (index: number) => string = (index) => `records[${index}]`,
 ): Promise<void> {
   assertArray(updates, 'records');
-  updates.forEach((update, index) => assertSpanIds(update, `records[${index}]`));
+  updates.forEach((update, index) => assertUpdate(context, update, pathOf(index)));
   const merged = mergeUpdates(context, updates);
   const keys = [...merged.keys()];
 
@@ -83,10 +89,19 @@ export async function updateSpans(
     return { ...read.span, ...update.updates, ...identityOf(update), updatedAt: now };
   });
 
-  for (const span of spans) {
-    if (span.startedAt !== undefined) assertStartedAt(span.startedAt, 'updates.startedAt');
-  }
   await persistSpans(context, spans, previous);
+}
+
+/** Rejects an update with bad ids, tags or startedAt before any KV call, naming the field. */
+function assertUpdate(context: StoreContext, update: SpanUpdate, path: string): void {
+  assertSpanIds(update, path);
+  assertTraceIdFits(context, update.traceId, `${path}.traceId`);
+
+  const fields: Partial<UpdateSpanRecord> | undefined = update.updates;
+  assertTags(fields?.tags, `${path}.updates.tags`);
+  if (fields?.startedAt !== undefined) {
+    assertStartedAt(fields.startedAt, `${path}.updates.startedAt`);
+  }
 }
 
 /**
