@@ -13,11 +13,7 @@ import {
 import { reserveTiebreaks } from '../src/domains/memory/order-tiebreak.js';
 import type { StoreContext } from '../src/store-context.js';
 import { at, ids, makeMessage, makeThread } from './contract/store-fixture.js';
-import {
-  startBindingBackend,
-  startRestBackend,
-  type Backend,
-} from './reliability/reliability-fixture.js';
+import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
 
 const LONG_TEST = { timeout: 120_000 };
 
@@ -37,11 +33,6 @@ const SPECIAL_IDS = [
   '..',
   ...Array.from({ length: 32 }, (_, code) => `c${String.fromCharCode(code)}c`),
   'c\u007fc',
-];
-
-const BACKENDS: [string, () => Promise<Backend>][] = [
-  ['binding', startBindingBackend],
-  ['rest', startRestBackend],
 ];
 
 for (const [name, startBackend] of BACKENDS) {

@@ -5,11 +5,7 @@ import { TABLE_MESSAGES, TABLE_THREADS } from '@mastra/core/storage';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CloudflareStore } from '../src/index.js';
 import { at, ids, makeMessage, makeThread } from './contract/store-fixture.js';
-import {
-  startBindingBackend,
-  startRestBackend,
-  type Backend,
-} from './reliability/reliability-fixture.js';
+import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
 
 const WRITERS = 10;
 const MESSAGES_PER_WRITER = 50;
@@ -66,11 +62,6 @@ function holdFirstCall(transport: Transport, method: 'getMany' | 'putMany', tabl
   });
   return { transport: proxy, reached, release };
 }
-
-const BACKENDS: [string, () => Promise<Backend>][] = [
-  ['binding', startBindingBackend],
-  ['rest', startRestBackend],
-];
 
 for (const [name, startBackend] of BACKENDS) {
   describe(`${name}: concurrency`, () => {

@@ -1,16 +1,7 @@
 import { randomPrefix } from '@cfkv/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { at, ids, makeMessage, makeThread } from './contract/store-fixture.js';
-import {
-  startBindingBackend,
-  startRestBackend,
-  type Backend,
-} from './reliability/reliability-fixture.js';
-
-const BACKENDS: [string, () => Promise<Backend>][] = [
-  ['binding', startBindingBackend],
-  ['rest', startRestBackend],
-];
+import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
 
 /** Key prefixes that differ only in separators and escapes, so a weak escape would mix them. */
 function neighbourPrefixes(): string[] {

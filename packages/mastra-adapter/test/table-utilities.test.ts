@@ -15,18 +15,10 @@ import {
 import { randomPrefix } from '@cfkv/testing';
 import { TABLE_RESOURCES, TABLE_WORKFLOW_SNAPSHOT } from '@mastra/core/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startBindingBackend,
-  startRestBackend,
-  type Backend,
-} from './reliability/reliability-fixture.js';
+import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
 
 // @cfkv/testing depends on @cfkv/core, so core cannot use it without a dependency cycle. Core's
 // table utilities are tested here, over the real binding and REST transports.
-const BACKENDS: [string, () => Promise<Backend>][] = [
-  ['binding', startBindingBackend],
-  ['rest', startRestBackend],
-];
 
 const NOTES: RecordTable = {
   name: TABLE_RESOURCES,

@@ -3,16 +3,7 @@ import { randomPrefix } from '@cfkv/testing';
 import type { WorkflowRunState } from '@mastra/core/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudflareStore } from '../src/index.js';
-import {
-  startBindingBackend,
-  startRestBackend,
-  type Backend,
-} from './reliability/reliability-fixture.js';
-
-const BACKENDS: [string, () => Promise<Backend>][] = [
-  ['binding', startBindingBackend],
-  ['rest', startRestBackend],
-];
+import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
 
 function snapshotOf(runId: string, status: WorkflowRunState['status']): WorkflowRunState {
   return { runId, status, context: {}, value: {} } as unknown as WorkflowRunState;

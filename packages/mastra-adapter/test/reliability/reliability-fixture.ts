@@ -89,3 +89,9 @@ async function rawKeys(transport: Transport, keyPrefix: string): Promise<string[
   );
   return perTable.flat().sort();
 }
+
+/** Both transports, each with a function that starts its backend, for tests run on both. */
+export const BACKENDS: [string, () => Promise<Backend>][] = [
+  ['binding', startBindingBackend],
+  ['rest', startRestBackend],
+];
