@@ -120,11 +120,16 @@ export class OwnWritesTransport implements Transport {
     return fresh;
   }
 
-  /** Records the fingerprint of a value read or written, for a later delete of the key. */
+  /**
+   * Records the fingerprint of a value read or written, for a later delete of the key. Values
+   * too long to remember are not hashed, which keeps the CPU time of large reads down.
+   */
   #see(table: string, key: string, value: string): void {
     if (!this.#isRemembered(table, key)) return;
     const id = writeId(table, key);
     this.#seen.delete(id);
+    if (value.length > MAX_REMEMBERED_VALUE_LENGTH) return;
+
     this.#seen.set(id, fingerprint(value));
     if (this.#seen.size > MAX_SEEN_FINGERPRINTS) {
       this.#seen.delete(this.#seen.keys().next().value as string);
