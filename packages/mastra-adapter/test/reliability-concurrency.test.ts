@@ -36,7 +36,11 @@ const RENAMES: [string, (memory: Memory) => Promise<StorageThreadType>][] = [
  * Wraps a transport so that its first `method` call on `table` waits for `release`: `reached`
  * resolves once that call has started, such as a writer about to write a thread it has read.
  */
-function holdFirstCall(transport: Transport, method: 'getMany' | 'putMany', table: string) {
+function holdFirstCall(
+  transport: Transport,
+  method: 'getMany' | 'putMany' | 'deleteMany',
+  table: string,
+) {
   let release!: () => void;
   let reach!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
@@ -210,26 +214,124 @@ for (const [name, startBackend] of BACKENDS) {
       });
     }
 
-    it('deleteThread: a message saved meanwhile goes whole', async () => {
+    for (const pausedCall of ['deleteMany', 'getMany'] as const) {
+      it(`deleteThread: a message saved at its ${pausedCall} goes or stays whole`, async () => {
+        const keyPrefix = randomPrefix('rel');
+        const other = backend.openStore({ keyPrefix }).stores.memory;
+        await other.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+        await other.saveMessages({ messages: [makeMessage('old', 't1', at(1))] });
+        const paused = holdFirstCall(backend.transport, pausedCall, TABLE_MESSAGES);
+        const deleting = new CloudflareStore({ transport: paused.transport, keyPrefix }).stores
+          .memory;
+
+        const deleted = deleting.deleteThread({ threadId: 't1' });
+        await paused.reached;
+        await other.saveMessages({ messages: [makeMessage('new', 't1', at(2))] });
+        paused.release();
+        await deleted;
+
+        const fresh = backend.openStore({ keyPrefix }).stores.memory;
+        const byId = await fresh.listMessagesById({ messageIds: ['old', 'new'] });
+        const listed = await fresh.listMessages({ threadId: 't1' });
+        expect(ids(byId.messages)).not.toContain('old');
+        expect(ids(listed.messages)).toEqual(ids(byId.messages));
+        const keys = await backend.rawKeys(keyPrefix);
+        const messageKeys = keys.filter((key) => key.startsWith(TABLE_MESSAGES));
+        expect(messageKeys).toHaveLength(3 * byId.messages.length);
+      });
+    }
+
+    it('deleteThread: a message moved away meanwhile stays', async () => {
       const keyPrefix = randomPrefix('rel');
       const other = backend.openStore({ keyPrefix }).stores.memory;
-      await other.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
-      await other.saveMessages({ messages: [makeMessage('old', 't1', at(1))] });
-      const paused = holdFirstCall(backend.transport, 'getMany', TABLE_MESSAGES);
+      for (const threadId of ['t1', 't2']) {
+        await other.saveThread({ thread: makeThread(threadId, 'resource-1', at(0)) });
+      }
+      await other.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
+      const paused = holdFirstCall(backend.transport, 'deleteMany', TABLE_MESSAGES);
       const deleting = new CloudflareStore({ transport: paused.transport, keyPrefix }).stores
         .memory;
 
       const deleted = deleting.deleteThread({ threadId: 't1' });
       await paused.reached;
-      await other.saveMessages({ messages: [makeMessage('new', 't1', at(2))] });
+      await other.updateMessages({ messages: [{ id: 'm1', threadId: 't2' }] });
       paused.release();
       await deleted;
 
       const fresh = backend.openStore({ keyPrefix }).stores.memory;
-      const byId = await fresh.listMessagesById({ messageIds: ['old', 'new'] });
-      expect(byId.messages).toEqual([]);
-      const keys = await backend.rawKeys(keyPrefix);
-      expect(keys.filter((key) => key.startsWith(TABLE_MESSAGES))).toEqual([]);
+      const listed = await fresh.listMessages({ threadId: 't2' });
+      expect(ids(listed.messages)).toEqual(['m1']);
+      expect(listed.total).toBe(1);
+    });
+
+    it('listThreads: a stamp racing a move lists the thread under its new resource', async () => {
+      const keyPrefix = randomPrefix('rel');
+      const other = backend.openStore({ keyPrefix }).stores.memory;
+      const thread = makeThread('t1', 'resource-1', at(0));
+      await other.saveThread({ thread });
+      const paused = holdFirstCall(backend.transport, 'putMany', TABLE_THREADS);
+      const stamping = new CloudflareStore({ transport: paused.transport, keyPrefix }).stores
+        .memory;
+
+      const saving = stamping.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
+      await paused.reached;
+      await other.saveThread({ thread: { ...thread, resourceId: 'resource-2' } });
+      paused.release();
+      await saving;
+
+      const byUpdatedAt = { field: 'updatedAt', direction: 'DESC' } as const;
+      const fresh = backend.openStore({ keyPrefix }).stores.memory;
+      const filter = { resourceId: 'resource-2' };
+      await fresh.listThreads({ filter, orderBy: byUpdatedAt });
+      const listed = await fresh.listThreads({ filter, orderBy: byUpdatedAt });
+      expect(ids(listed.threads)).toEqual(['t1']);
+      expect(listed.total).toBe(1);
+      const read = await fresh.getThreadById({ threadId: 't1' });
+      expect(listed.threads[0]?.updatedAt).toEqual(read?.updatedAt);
+    });
+
+    it('updateThread: a thread another store deleted comes back whole', async () => {
+      const keyPrefix = randomPrefix('rel');
+      const saving = backend.openStore({ keyPrefix }).stores.memory;
+      await saving.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+      await backend.openStore({ keyPrefix }).stores.memory.deleteThread({ threadId: 't1' });
+
+      await saving.updateThread({ id: 't1', title: 'after the delete', metadata: {} });
+
+      const fresh = backend.openStore({ keyPrefix }).stores.memory;
+      for (const field of ['createdAt', 'updatedAt'] as const) {
+        const listed = await fresh.listThreads({
+          filter: { resourceId: 'resource-1' },
+          orderBy: { field, direction: 'DESC' },
+        });
+        expect(ids(listed.threads)).toEqual(['t1']);
+        expect(listed.total).toBe(1);
+      }
+    });
+
+    it('saveThread: a new thread ignores a stamp left by a deleted one', async () => {
+      const keyPrefix = randomPrefix('rel');
+      const memory = backend.openStore({ keyPrefix }).stores.memory;
+      await memory.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+      await memory.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
+      const [stampKey] = (await backend.rawKeys(keyPrefix))
+        .filter((key) => key.endsWith(':stamp:t1'))
+        .map((key) => key.slice(TABLE_THREADS.length + 1));
+      const leftStamp = await backend.transport.get(TABLE_THREADS, stampKey!);
+      await memory.deleteThread({ threadId: 't1' });
+      await backend.transport.put(TABLE_THREADS, stampKey!, leftStamp!);
+
+      const again = makeThread('t1', 'resource-1', at(10), { updatedAt: at(10) });
+      const fresh = backend.openStore({ keyPrefix }).stores.memory;
+      await fresh.saveThread({ thread: again });
+
+      expect((await fresh.getThreadById({ threadId: 't1' }))?.updatedAt).toEqual(at(10));
+      const listed = await fresh.listThreads({
+        filter: { resourceId: 'resource-1' },
+        orderBy: { field: 'updatedAt', direction: 'DESC' },
+      });
+      expect(ids(listed.threads)).toEqual(['t1']);
+      expect(listed.threads[0]?.updatedAt).toEqual(at(10));
     });
 
     it('deleteThread: the deleting store sees a re-created thread', async () => {

@@ -31,10 +31,10 @@ export async function deleteMessages(
 
 /**
  * Deletes a thread with every message and index key of it: order entries first, then the
- * messages that still belong to the thread, then the thread's index entries, stamp and record. A
- * missing thread still loses any messages filed under its id. A message saved between the
- * listing of the order entries and their deletion loses its entries, so its record is deleted
- * too, and no message is left that no listing reaches.
+ * messages whose records still name the thread, then the thread's index entries, stamp and
+ * record. Records are read after their order entries are gone, so a message moved to another
+ * thread meanwhile keeps its record, and one saved meanwhile is deleted whole or kept whole. A
+ * missing thread still loses any messages filed under its id.
  */
 export async function deleteThread(
   context: StoreContext,
@@ -43,15 +43,9 @@ export async function deleteThread(
   threadId: string,
 ): Promise<void> {
   const thread = await readThread(context, threadId);
-  const entries = await order.set.range(threadId, { direction: 'asc' });
-  const listedIds = entries.map((entry) => entry.member);
-  const ownIds = await messagesStillIn(context, threadId, listedIds);
-
   const removedIds = await order.removeThread(threadId);
-  const listed = new Set(listedIds);
-  const savedMeanwhile = removedIds.filter((id) => !listed.has(id));
-  const lateIds = await messagesStillIn(context, threadId, savedMeanwhile, { orMissing: true });
-  await deleteMessageRecords(context, [...ownIds, ...lateIds]);
+  const ownIds = await messagesStillIn(context, threadId, removedIds);
+  await deleteMessageRecords(context, ownIds);
   if (thread !== null) await threadIndex.removeThread(thread.resourceId, threadId);
   await context.transport.deleteMany(TABLE_THREADS, [
     threadStampKey(context, threadId),
@@ -60,19 +54,18 @@ export async function deleteThread(
 }
 
 /**
- * Returns the ids whose message record still names `threadId`. With `orMissing`, ids without a
- * record are returned too, for a save whose record may land after its order entries.
+ * Returns the ids whose message record names `threadId` or is missing: a save whose order
+ * entries were found may not have written its record yet.
  */
 async function messagesStillIn(
   context: StoreContext,
   threadId: string,
   messageIds: readonly string[],
-  { orMissing = false } = {},
 ): Promise<string[]> {
   if (messageIds.length === 0) return [];
   const records = await readMessages(context, messageIds);
   return messageIds.filter((_id, index) => {
     const record = records[index] ?? null;
-    return record === null ? orMissing : record.threadId === threadId;
+    return record === null || record.threadId === threadId;
   });
 }

@@ -1,4 +1,4 @@
-import { SortedSet, type KvEntry, type SortedSetEntry } from '@cfkv/core';
+import { isCfkvError, SortedSet, type KvEntry, type SortedSetEntry } from '@cfkv/core';
 import { TABLE_THREADS } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
 import { isPastInFlightGrace } from './in-flight-grace.js';
@@ -59,8 +59,9 @@ export class ThreadIndex {
   }
 
   /**
-   * Deletes the stale entries a read found, and writes the entry of the record again where a
-   * left-over entry took its place. An entry older than its thread's record is stale at once.
+   * Deletes the stale entries a read found, and writes the entry of the record again for each
+   * thread of this resource whose entry was stale. An entry older than its thread's record is
+   * stale at once.
    * Concurrent updates of one thread each add an updatedAt entry, and only the record's is true.
    * An entry older than the record stays stale even when the record read was itself stale.
    * Any other entry the record does not describe is left over once its write is past the
@@ -78,21 +79,23 @@ export class ThreadIndex {
     );
     if (stale.length === 0) return;
 
+    // The record's own entry may be missing, as when a stamp landed under the thread's previous
+    // resource, so it is written again for every thread of this resource that lost an entry.
     const restored = new Map<string, StoredThread>();
-    for (const { entry, thread } of stale) {
-      if (thread?.resourceId === resourceId && isLeftOver(entry, thread, resourceId, field))
-        restored.set(thread.id, thread);
+    for (const { thread } of stale) {
+      if (thread?.resourceId === resourceId) restored.set(thread.id, thread);
     }
     const set = this.#sets[field];
+    const entries = [...restored.values()].map((thread) => writtenEntryOf(thread, field));
     await Promise.all([
       set.remove(
         resourceId,
         stale.map(({ entry }) => entry),
       ),
-      set.add(
-        resourceId,
-        [...restored.values()].map((thread) => writtenEntryOf(thread, field)),
-      ),
+      // A 429 means another writer wrote that entry within the last second, so it is left to it.
+      set.add(resourceId, entries).catch((error: unknown) => {
+        if (!isRateLimited(error)) throw error;
+      }),
     ]);
   }
 
@@ -180,4 +183,10 @@ function sameEntry(previous: StoredThread, next: StoredThread, field: ThreadOrde
     before.score === after.score &&
     before.tiebreak === after.tiebreak
   );
+}
+
+/** True for a 429, also when it failed part of a multi-key write. */
+function isRateLimited(error: unknown): boolean {
+  if (isCfkvError(error, 'RATE_LIMITED')) return true;
+  return isCfkvError(error, 'PARTIAL_WRITE') && isCfkvError(error.cause, 'RATE_LIMITED');
 }

@@ -6,11 +6,13 @@ import { toThreadRecordEntry, type StoredThread } from './thread-records.js';
 import { toThreadStampEntry } from './thread-stamp-key.js';
 
 /**
- * Writes a thread record and its new index entries in one `putMany` (they share the threads
+ * Writes a thread record with all of its index entries in one `putMany` (they share the threads
  * table), then deletes the entries it replaced. Readers skip an index entry its record does not
- * describe, so a write that failed part way is never listed in a wrong place. A record that
- * moves updatedAt back before the thread's stamp also rewrites the stamp, since reads take the
- * later of the two.
+ * describe, so a write that failed part way is never listed in a wrong place. Writing every entry,
+ * not only the moved ones, puts back an entry another writer deleted, as when this store still
+ * read its own write of a thread another store had deleted. A new thread, or a record that moves
+ * updatedAt back before the thread's stamp, also writes the stamp, since reads take the later of
+ * record and stamp and a stamp can outlive a deleted thread.
  */
 export async function writeThreadAndIndex(
   context: StoreContext,
@@ -18,11 +20,11 @@ export async function writeThreadAndIndex(
   previous: StoredThread | null,
   next: StoredThread,
 ): Promise<void> {
-  const movesBack = previous !== null && new Date(previous.updatedAt) > new Date(next.updatedAt);
+  const writesStamp = previous === null || new Date(previous.updatedAt) > new Date(next.updatedAt);
   const entries = [
     toThreadRecordEntry(context, next),
-    ...(movesBack ? [toThreadStampEntry(context, next.id, new Date(next.updatedAt))] : []),
-    ...index.toKvEntries(previous, next),
+    ...(writesStamp ? [toThreadStampEntry(context, next.id, new Date(next.updatedAt))] : []),
+    ...index.toKvEntries(null, next),
   ];
 
   await context.transport.putMany(TABLE_THREADS, entries);
