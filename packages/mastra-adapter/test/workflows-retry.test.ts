@@ -9,12 +9,12 @@ function snapshotOf(runId: string, status: WorkflowRunState['status']): Workflow
   return { runId, status, context: {}, value: {} } as unknown as WorkflowRunState;
 }
 
-/** Wraps a transport so that the first `put` of a key ending in `suffix` fails after nothing is stored. */
-function failFirstPut(transport: Transport, suffix: string): Transport {
-  let hasFailed = false;
+/** Wraps a transport so that the first `times` puts of a key ending in `suffix` fail, storing nothing. */
+function failPuts(transport: Transport, suffix: string, times = 1): Transport {
+  let failures = 0;
   const put: Transport['put'] = async (table, key, value, options) => {
-    if (!hasFailed && key.endsWith(suffix)) {
-      hasFailed = true;
+    if (failures < times && key.endsWith(suffix)) {
+      failures += 1;
       throw new CfkvError('TRANSPORT_FAILED', 'injected failure of the record write');
     }
     return transport.put(table, key, value, options);
@@ -42,7 +42,7 @@ for (const [name, startBackend] of BACKENDS) {
       it(`persistWorkflowSnapshot: a retry as ${retriedStatus} leaves no stray entry`, async () => {
         const keyPrefix = randomPrefix('wf');
         const failing = new CloudflareStore({
-          transport: failFirstPut(backend.transport, ':run:w1:r1'),
+          transport: failPuts(backend.transport, ':run:w1:r1'),
           keyPrefix,
         }).stores.workflows;
         const first = { workflowName: 'w1', runId: 'r1', snapshot: snapshotOf('r1', 'running') };
@@ -62,5 +62,55 @@ for (const [name, startBackend] of BACKENDS) {
         expect(await backend.rawKeys(keyPrefix)).toEqual([]);
       });
     }
+
+    it('persistWorkflowSnapshot: two failed first saves leave no stray entry', async () => {
+      const keyPrefix = randomPrefix('wf');
+      const failing = new CloudflareStore({
+        transport: failPuts(backend.transport, ':run:w1:r1', 2),
+        keyPrefix,
+      }).stores.workflows;
+      const attempts = [
+        { status: 'running', resourceId: 'res-a' },
+        { status: 'suspended', resourceId: 'res-b' },
+      ] as const;
+
+      for (const { status, resourceId } of attempts) {
+        const attempt = { workflowName: 'w1', runId: 'r1', resourceId };
+        await expect(
+          failing.persistWorkflowSnapshot({ ...attempt, snapshot: snapshotOf('r1', status) }),
+        ).rejects.toThrow();
+      }
+      await failing.persistWorkflowSnapshot({
+        workflowName: 'w1',
+        runId: 'r1',
+        resourceId: 'res-c',
+        snapshot: snapshotOf('r1', 'success'),
+      });
+
+      const workflows = backend.openStore({ keyPrefix }).stores.workflows;
+      expect((await workflows.listWorkflowRuns({})).total).toBe(1);
+      for (const { status, resourceId } of attempts) {
+        expect((await workflows.listWorkflowRuns({ status })).total).toBe(0);
+        expect((await workflows.listWorkflowRuns({ resourceId })).total).toBe(0);
+      }
+      await workflows.deleteWorkflowRunById({ workflowName: 'w1', runId: 'r1' });
+      expect(await backend.rawKeys(keyPrefix)).toEqual([]);
+    });
+
+    it('deleteWorkflowRunById: removes the entries of a failed first save', async () => {
+      const keyPrefix = randomPrefix('wf');
+      const failing = new CloudflareStore({
+        transport: failPuts(backend.transport, ':run:w1:r1'),
+        keyPrefix,
+      }).stores.workflows;
+      const first = { workflowName: 'w1', runId: 'r1', snapshot: snapshotOf('r1', 'running') };
+      await expect(failing.persistWorkflowSnapshot(first)).rejects.toThrow();
+
+      await failing.deleteWorkflowRunById({ workflowName: 'w1', runId: 'r1' });
+
+      const workflows = backend.openStore({ keyPrefix }).stores.workflows;
+      expect((await workflows.listWorkflowRuns({})).total).toBe(0);
+      expect(await backend.rawKeys(keyPrefix)).toEqual([]);
+    });
   });
 }

@@ -1,5 +1,6 @@
 import { collectAllKeys, type KvEntry } from '@cfkv/core';
 import { TABLE_WORKFLOW_SNAPSHOT } from '@mastra/core/storage';
+import type { WorkflowRunState } from '@mastra/core/workflows';
 import type { StoreContext } from '../../store-context.js';
 import { filterValuesOf } from './run-index.js';
 import type { RunRef, StoredRun } from './snapshot-records.js';
@@ -58,6 +59,20 @@ export async function readFirstSave(
   const fields = parseJson(text) as Partial<FirstSaveFields> | null;
   const isValid = Number.isFinite(fields?.createdAt) && Number.isSafeInteger(fields?.orderTiebreak);
   return isValid ? (fields as FirstSaveFields) : null;
+}
+
+/** Rebuilds what an unfinished first save indexed, enough to find its index entries. */
+export function runOfFirstSave(ref: RunRef, firstSave: FirstSaveFields): StoredRun {
+  const createdAt = new Date(firstSave.createdAt);
+  return {
+    workflowName: ref.workflowName,
+    runId: ref.runId,
+    resourceId: firstSave.resourceId,
+    snapshot: { status: firstSave.status } as WorkflowRunState,
+    createdAt,
+    updatedAt: createdAt,
+    orderTiebreak: firstSave.orderTiebreak,
+  };
 }
 
 function parseJson(text: string): unknown {

@@ -1,8 +1,13 @@
 import { TABLE_WORKFLOW_SNAPSHOT } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
 import { reserveTiebreaks } from '../memory/order-tiebreak.js';
-import type { WorkflowRunState } from '@mastra/core/workflows';
-import { lookupEntry, lookupKey, readFirstSave, type FirstSaveFields } from './run-id-lookup.js';
+import {
+  lookupEntry,
+  lookupKey,
+  readFirstSave,
+  runOfFirstSave,
+  type FirstSaveFields,
+} from './run-id-lookup.js';
 import { entriesMissingFrom, type RunIndex } from './run-index.js';
 import {
   deleteRun,
@@ -40,27 +45,17 @@ export async function saveRun(
   const removed = index.keysOf(entriesMissingFrom(previousEntries, nextEntries));
 
   if (previous === null) {
+    // The entries of an earlier failed first save go before the lookup key that names them.
+    if (removed.length > 0) await context.transport.deleteMany(TABLE_WORKFLOW_SNAPSHOT, removed);
     const lookup = lookupEntry(context, encoded.run);
     await context.transport.put(TABLE_WORKFLOW_SNAPSHOT, lookup.key, lookup.value);
   }
   if (added.length > 0) await context.transport.putMany(TABLE_WORKFLOW_SNAPSHOT, added);
   await writeRun(context, encoded);
-  if (removed.length > 0) await context.transport.deleteMany(TABLE_WORKFLOW_SNAPSHOT, removed);
+  if (previous !== null && removed.length > 0) {
+    await context.transport.deleteMany(TABLE_WORKFLOW_SNAPSHOT, removed);
+  }
   return encoded.run;
-}
-
-/** Rebuilds what an unfinished first save indexed, enough to find its index entries. */
-function runOfFirstSave(next: StoredRun, firstSave: FirstSaveFields): StoredRun {
-  const createdAt = new Date(firstSave.createdAt);
-  return {
-    workflowName: next.workflowName,
-    runId: next.runId,
-    resourceId: firstSave.resourceId,
-    snapshot: { status: firstSave.status } as WorkflowRunState,
-    createdAt,
-    updatedAt: createdAt,
-    orderTiebreak: firstSave.orderTiebreak,
-  };
 }
 
 export interface SnapshotInput extends Omit<StoredRun, 'createdAt' | 'updatedAt'> {
@@ -97,15 +92,18 @@ export async function persistSnapshot(
 
 /**
  * Deletes every key of a run: its index entries and lookup key first, in one `deleteMany`, then
- * its record and the chunks of its snapshot. Entries are found from the record, so a delete that
- * fails part way can be retried and finishes the job.
+ * its record and the chunks of its snapshot. Entries are found from the record, or from the
+ * lookup key of a first save that failed before writing it, so a delete that fails part way can
+ * be retried and finishes the job.
  */
 export async function removeRun(
   context: StoreContext,
   index: RunIndex,
   ref: RunRef,
 ): Promise<void> {
-  const run = await readRun(context, ref);
+  const stored = await readRun(context, ref);
+  const firstSave = stored === null ? await readFirstSave(context, ref) : null;
+  const run = stored ?? (firstSave === null ? null : runOfFirstSave(ref, firstSave));
   const keys = run === null ? [] : index.keysOf(index.entriesOf(run));
   keys.push(lookupKey(context, ref));
 
