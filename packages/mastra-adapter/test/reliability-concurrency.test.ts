@@ -80,6 +80,17 @@ for (const [name, startBackend] of BACKENDS) {
       vi.useRealTimers();
     });
 
+    /** Saves thread t1 with one message and returns the key of its updatedAt stamp. */
+    async function saveStampedThread(keyPrefix: string) {
+      const memory = backend.openStore({ keyPrefix }).stores.memory;
+      await memory.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+      await memory.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
+      const [stampKey] = (await backend.rawKeys(keyPrefix))
+        .filter((key) => key.endsWith(':stamp:t1'))
+        .map((key) => key.slice(TABLE_THREADS.length + 1));
+      return { memory, stampKey: stampKey! };
+    }
+
     /** Lists the threads of resource-1 by updatedAt, as a reader some minutes from now would. */
     async function listLater(keyPrefix: string) {
       vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + PAST_IN_FLIGHT_GRACE_MS });
@@ -163,15 +174,10 @@ for (const [name, startBackend] of BACKENDS) {
 
     it('listThreads: an older stamp landing last is listed again once past the grace', async () => {
       const keyPrefix = randomPrefix('rel');
-      const memory = backend.openStore({ keyPrefix }).stores.memory;
-      await memory.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
-      await memory.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
-      const [stampKey] = (await backend.rawKeys(keyPrefix))
-        .filter((key) => key.endsWith(':stamp:t1'))
-        .map((key) => key.slice(TABLE_THREADS.length + 1));
+      const { memory, stampKey } = await saveStampedThread(keyPrefix);
       const olderStamp = at(60_000);
 
-      await backend.transport.put(TABLE_THREADS, stampKey!, String(olderStamp.getTime()));
+      await backend.transport.put(TABLE_THREADS, stampKey, String(olderStamp.getTime()));
 
       const byUpdatedAt = { field: 'updatedAt', direction: 'DESC' } as const;
       const now = await memory.listThreads({
@@ -311,15 +317,10 @@ for (const [name, startBackend] of BACKENDS) {
 
     it('saveThread: a new thread ignores a stamp left by a deleted one', async () => {
       const keyPrefix = randomPrefix('rel');
-      const memory = backend.openStore({ keyPrefix }).stores.memory;
-      await memory.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
-      await memory.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
-      const [stampKey] = (await backend.rawKeys(keyPrefix))
-        .filter((key) => key.endsWith(':stamp:t1'))
-        .map((key) => key.slice(TABLE_THREADS.length + 1));
-      const leftStamp = await backend.transport.get(TABLE_THREADS, stampKey!);
+      const { memory, stampKey } = await saveStampedThread(keyPrefix);
+      const leftStamp = await backend.transport.get(TABLE_THREADS, stampKey);
       await memory.deleteThread({ threadId: 't1' });
-      await backend.transport.put(TABLE_THREADS, stampKey!, leftStamp!);
+      await backend.transport.put(TABLE_THREADS, stampKey, leftStamp!);
 
       const again = makeThread('t1', 'resource-1', at(10), { updatedAt: at(10) });
       const fresh = backend.openStore({ keyPrefix }).stores.memory;

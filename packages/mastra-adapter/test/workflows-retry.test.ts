@@ -38,13 +38,16 @@ for (const [name, startBackend] of BACKENDS) {
       await backend.dispose();
     });
 
+    /** Opens workflows whose first `times` writes of run w1/r1's record fail. */
+    function openFailing(keyPrefix: string, times = 1) {
+      const transport = failPuts(backend.transport, ':run:w1:r1', times);
+      return new CloudflareStore({ transport, keyPrefix }).stores.workflows;
+    }
+
     for (const retriedStatus of ['running', 'success'] as const) {
       it(`persistWorkflowSnapshot: a retry as ${retriedStatus} leaves no stray entry`, async () => {
         const keyPrefix = randomPrefix('wf');
-        const failing = new CloudflareStore({
-          transport: failPuts(backend.transport, ':run:w1:r1'),
-          keyPrefix,
-        }).stores.workflows;
+        const failing = openFailing(keyPrefix);
         const first = { workflowName: 'w1', runId: 'r1', snapshot: snapshotOf('r1', 'running') };
 
         await expect(failing.persistWorkflowSnapshot(first)).rejects.toThrow();
@@ -65,10 +68,7 @@ for (const [name, startBackend] of BACKENDS) {
 
     it('persistWorkflowSnapshot: two failed first saves leave no stray entry', async () => {
       const keyPrefix = randomPrefix('wf');
-      const failing = new CloudflareStore({
-        transport: failPuts(backend.transport, ':run:w1:r1', 2),
-        keyPrefix,
-      }).stores.workflows;
+      const failing = openFailing(keyPrefix, 2);
       const attempts = [
         { status: 'running', resourceId: 'res-a' },
         { status: 'suspended', resourceId: 'res-b' },
@@ -99,10 +99,7 @@ for (const [name, startBackend] of BACKENDS) {
 
     it('deleteWorkflowRunById: removes the entries of a failed first save', async () => {
       const keyPrefix = randomPrefix('wf');
-      const failing = new CloudflareStore({
-        transport: failPuts(backend.transport, ':run:w1:r1'),
-        keyPrefix,
-      }).stores.workflows;
+      const failing = openFailing(keyPrefix);
       const first = { workflowName: 'w1', runId: 'r1', snapshot: snapshotOf('r1', 'running') };
       await expect(failing.persistWorkflowSnapshot(first)).rejects.toThrow();
 

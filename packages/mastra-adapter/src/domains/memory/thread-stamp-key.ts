@@ -3,8 +3,8 @@ import { TABLE_THREADS } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
 
 /**
- * The key of a thread's latest updatedAt stamp from a message write. The stamp lives apart from
- * the thread record, so stamping never rewrites a title or metadata another writer just stored.
+ * Returns the key of a thread's latest updatedAt stamp from a message write. The stamp is kept
+ * apart from the thread record, so stamping never rewrites a title or metadata just stored.
  */
 export function threadStampKey(context: StoreContext, threadId: string): string {
   return context.keys.key(TABLE_THREADS, ['stamp', threadId], 'threadId');
