@@ -32,9 +32,9 @@ interface OwnWrite {
  * Lets one store object read its own record writes although KV is eventually consistent. A
  * read that returns "not found" for a record this object wrote in the last 60 seconds returns
  * the value written. A read that returns the value this object deleted in that time returns
- * "not found", while another value there was written since by another store object. Any other
- * read result is returned as KV gave it, so writes of other store objects are seen as soon as
- * KV shows them. Lists are passed through unchanged.
+ * "not found". Any other read result, such as another value written since by another store
+ * object, is returned as KV gave it, so writes of other store objects are seen as soon as KV
+ * shows them. Lists are passed through unchanged.
  */
 export class OwnWritesTransport implements Transport {
   readonly name: string;

@@ -92,7 +92,7 @@ export class ThreadIndex {
         resourceId,
         stale.map(({ entry }) => entry),
       ),
-      // A 429 means another writer wrote that entry within the last second, so it is left to it.
+      // A 429 means another writer wrote that entry within the last second, so the repair skips it.
       set.add(resourceId, entries).catch((error: unknown) => {
         if (!isRateLimited(error)) throw error;
       }),
@@ -185,8 +185,8 @@ function sameEntry(previous: StoredThread, next: StoredThread, field: ThreadOrde
   );
 }
 
-/** True for a 429, also when it failed part of a multi-key write. */
-function isRateLimited(error: unknown): boolean {
+/** Returns true for a 429, also when it failed part of a multi-key write. */
+export function isRateLimited(error: unknown): boolean {
   if (isCfkvError(error, 'RATE_LIMITED')) return true;
   return isCfkvError(error, 'PARTIAL_WRITE') && isCfkvError(error.cause, 'RATE_LIMITED');
 }

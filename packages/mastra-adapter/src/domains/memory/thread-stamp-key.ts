@@ -22,7 +22,9 @@ export function toThreadStampEntry(
 export function decodeThreadStamp(text: string, key: string): Date {
   const time = /^-?\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(time) || Number.isNaN(new Date(time).getTime())) {
-    throw new CfkvError('CORRUPT_RECORD', `${key} does not hold a thread updatedAt stamp.`, {
+    const shown = JSON.stringify(text.slice(0, 40));
+    const message = `${key} contains ${shown}, not a thread updatedAt stamp in milliseconds.`;
+    throw new CfkvError('CORRUPT_RECORD', message, {
       table: TABLE_THREADS,
       key,
     });

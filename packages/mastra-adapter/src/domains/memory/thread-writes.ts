@@ -1,7 +1,7 @@
-import { isCfkvError, type CfkvError } from '@cfkv/core';
+import { isCfkvError } from '@cfkv/core';
 import { TABLE_THREADS } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
-import type { ThreadIndex } from './thread-index.js';
+import { isRateLimited, type ThreadIndex } from './thread-index.js';
 import { toThreadRecordEntry, type StoredThread } from './thread-records.js';
 import { toThreadStampEntry } from './thread-stamp-key.js';
 
@@ -64,8 +64,6 @@ export async function writeStampUnlessRateLimited(
  * undefined.
  */
 function rateLimitedWrittenKeys(error: unknown): string[] | undefined {
-  if (isCfkvError(error, 'RATE_LIMITED')) return [];
-  if (!isCfkvError(error, 'PARTIAL_WRITE')) return undefined;
-  if (!isCfkvError((error as CfkvError).cause, 'RATE_LIMITED')) return undefined;
-  return error.writtenKeys ?? [];
+  if (!isRateLimited(error)) return undefined;
+  return isCfkvError(error, 'PARTIAL_WRITE') ? (error.writtenKeys ?? []) : [];
 }
