@@ -40,7 +40,8 @@ export async function listScores(
   const accept = query.accept ?? (() => true);
 
   const entries = await indexes.read(query.kind, query.owner, query.ownerIds);
-  const matching = entries.filter((entry) => accept(entry.fields));
+  const current = await keepCurrentEntryOfRepeatedScores(context, indexes, query, entries);
+  const matching = current.filter((entry) => accept(entry.fields));
   const end = perPageInput === false ? matching.length : offset + perPage;
   const scores = await readPage(context, indexes, query, matching.slice(offset, end));
 
@@ -53,6 +54,32 @@ export async function listScores(
       hasMore: perPageInput === false ? false : matching.length > end,
     },
   };
+}
+
+/**
+ * Keeps one entry per score. An id is listed more than once when concurrent upserts gave it
+ * different createdAt values, or when a first save failed before its record was written and the
+ * repeat reserved a new tiebreak. For such ids the records are read (one bulk get per 100 ids)
+ * and only the entry the record describes is kept, so `total` counts each score once.
+ */
+async function keepCurrentEntryOfRepeatedScores(
+  context: StoreContext,
+  indexes: ScoreIndexes,
+  query: ScoreQuery,
+  entries: readonly ScoreIndexEntry[],
+): Promise<ScoreIndexEntry[]> {
+  const counts = new Map<string, number>();
+  for (const entry of entries) counts.set(entry.scoreId, (counts.get(entry.scoreId) ?? 0) + 1);
+  const repeated = [...counts].filter(([, count]) => count > 1).map(([scoreId]) => scoreId);
+  if (repeated.length === 0) return [...entries];
+
+  const records = await readScores(context, repeated);
+  const recordOf = new Map(repeated.map((scoreId, position) => [scoreId, records[position]]));
+  return entries.filter((entry) => {
+    if (!recordOf.has(entry.scoreId)) return true;
+    const record = recordOf.get(entry.scoreId) ?? null;
+    return record !== null && indexes.matches(query.kind, query.owner, entry, record);
+  });
 }
 
 /** Reads the records of a page, skipping entries left behind by a save that moved the score. */
