@@ -146,6 +146,16 @@ export function describeMessageContract(name: string, createStore: CreateStore):
       const all = await memory.listMessages({ threadId: 't1', perPage: false, page: 0 });
       expect(all.messages).toHaveLength(5);
       expect(all.perPage).toBe(false);
+      const allWithoutTotal = await memory.listMessages({
+        threadId: 't1',
+        perPage: false,
+        includeTotal: false,
+      });
+      expect(ids(allWithoutTotal.messages)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+      expect(allWithoutTotal.hasMore).toBe(false);
+      // With perPage false, Mastra ignores the page and lists from the start.
+      const allFromPage2 = await memory.listMessages({ threadId: 't1', perPage: false, page: 2 });
+      expect(allFromPage2.messages).toHaveLength(5);
       const none = await memory.listMessages({ threadId: 't1', perPage: 0 });
       expect(none.messages).toEqual([]);
       expect(none.hasMore).toBe(false);

@@ -42,7 +42,8 @@ export async function listMessages(
   const page = input.page ?? 0;
   assertPage(page);
   const perPage = normalizePerPage(input.perPage, DEFAULT_MESSAGES_PER_PAGE);
-  assertOffset(page, perPage);
+  // With perPage false Mastra ignores the page and lists from the start.
+  if (input.perPage !== false) assertOffset(page, perPage);
   const pagination = calculatePagination(page, input.perPage, perPage);
   const include = input.include ?? [];
   if (perPage === 0 && include.length === 0) {
@@ -50,7 +51,10 @@ export async function listMessages(
   }
 
   const needsAll =
-    input.includeTotal !== false || metadataFilter !== undefined || include.length > 0;
+    input.perPage === false ||
+    input.includeTotal !== false ||
+    metadataFilter !== undefined ||
+    include.length > 0;
   const wanted = needsAll ? Infinity : pagination.offset + perPage + 1;
   const accept = entryFilter(input.filter?.dateRange, input.resourceId);
   // With perPage 0 only the included messages are returned, and total is 0.
