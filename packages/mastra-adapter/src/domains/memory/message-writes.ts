@@ -1,8 +1,9 @@
 import { CfkvError, isCfkvError } from '@cfkv/core';
 import { TABLE_MESSAGES } from '@mastra/core/storage';
+import { putBackNeededKeys } from '../../put-back-needed-keys.js';
 import type { StoreContext } from '../../store-context.js';
 import { entryKeyChanged, type MessageOrder } from './message-order.js';
-import { toRecordEntries, type StoredMessage } from './message-records.js';
+import { readMessages, toRecordEntries, type StoredMessage } from './message-records.js';
 
 export interface MessageChange {
   previous: StoredMessage | null;
@@ -11,10 +12,12 @@ export interface MessageChange {
 
 /**
  * Writes message records and their order entries in one `putMany` (one REST bulk write per
- * 10,000 pairs), then deletes the order entries of messages that moved. KV has no multi-key
- * transaction, so a failed write may leave some keys written: readers skip an order entry
- * whose record does not describe it, and saving the same messages again writes the missing
- * keys. A failure names what was and was not written.
+ * 10,000 pairs), then deletes the order entries of messages that moved. A concurrent write of a
+ * moved message may have written those entries again and won, so the moved records are read
+ * again and their needed entries put back. KV has no multi-key transaction, so a failed write
+ * may leave some keys written: readers skip an order entry whose record does not describe it,
+ * and saving the same messages again writes the missing keys. A failure names what was and was
+ * not written.
  */
 export async function writeMessageChanges(
   context: StoreContext,
@@ -32,7 +35,16 @@ export async function writeMessageChanges(
       ? [change.previous]
       : [],
   );
-  await runWriteStep('moved-entries', moved, () => order.remove(moved));
+  await runWriteStep('moved-entries', moved, async () => {
+    await order.remove(moved);
+    await putBackNeededKeys(context.transport, TABLE_MESSAGES, order.entryKeys(moved), async () => {
+      const current = await readMessages(
+        context,
+        moved.map((message) => message.id),
+      );
+      return order.toKvEntries(current.filter((message) => message !== null));
+    });
+  });
 }
 
 /** A step of a message write, named in the error when it fails. */

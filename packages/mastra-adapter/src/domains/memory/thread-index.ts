@@ -58,6 +58,15 @@ export class ThreadIndex {
     );
   }
 
+  /** Returns the keys {@link removeReplaced} deletes. */
+  replacedKeys(previous: StoredThread | null, next: StoredThread): string[] {
+    if (previous === null) return [];
+
+    return changedFields(previous, next).flatMap((field) =>
+      this.#sets[field].entryKeys(previous.resourceId, [entryOf(previous, field)]),
+    );
+  }
+
   /**
    * Deletes the stale entries a read found, and writes the entry of the record again for each
    * thread of this resource whose entry was stale. An entry older than its thread's record is

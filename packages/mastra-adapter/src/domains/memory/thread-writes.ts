@@ -1,8 +1,9 @@
 import { isCfkvError } from '@cfkv/core';
 import { TABLE_THREADS } from '@mastra/core/storage';
+import { putBackNeededKeys } from '../../put-back-needed-keys.js';
 import type { StoreContext } from '../../store-context.js';
 import { isRateLimited, type ThreadIndex } from './thread-index.js';
-import { toThreadRecordEntry, type StoredThread } from './thread-records.js';
+import { readThread, toThreadRecordEntry, type StoredThread } from './thread-records.js';
 import { toThreadStampEntry } from './thread-stamp-key.js';
 
 /**
@@ -28,7 +29,7 @@ export async function writeThreadAndIndex(
   ];
 
   await context.transport.putMany(TABLE_THREADS, entries);
-  await index.removeReplaced(previous, next);
+  await removeReplacedEntries(context, index, previous, next);
 }
 
 /**
@@ -46,6 +47,7 @@ export async function writeStampUnlessRateLimited(
   const stamp = toThreadStampEntry(context, next.id, new Date(next.updatedAt));
   try {
     await context.transport.putMany(TABLE_THREADS, [stamp, ...index.toKvEntries(previous, next)]);
+    // The stamp is later than the entry it replaces, so no version of the thread needs that entry.
     await index.removeReplaced(previous, next);
     return true;
   } catch (error) {
@@ -56,6 +58,29 @@ export async function writeStampUnlessRateLimited(
     if (written.length > 0) await context.transport.deleteMany(TABLE_THREADS, written);
     return false;
   }
+}
+
+/**
+ * Deletes the index entries `next` replaced, then puts back those the thread as it is now still
+ * needs: a concurrent write of the thread may have written them again for its own version and
+ * won, as when a rename lands between a move's write and its delete.
+ */
+async function removeReplacedEntries(
+  context: StoreContext,
+  index: ThreadIndex,
+  previous: StoredThread | null,
+  next: StoredThread,
+): Promise<void> {
+  await index.removeReplaced(previous, next);
+  await putBackNeededKeys(
+    context.transport,
+    TABLE_THREADS,
+    index.replacedKeys(previous, next),
+    async () => {
+      const current = await readThread(context, next.id);
+      return current === null ? [] : index.toKvEntries(null, current);
+    },
+  );
 }
 
 /**

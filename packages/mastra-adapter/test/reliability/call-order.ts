@@ -1,0 +1,78 @@
+import type { Transport } from '@cfkv/core';
+
+type Method = 'get' | 'getMany' | 'put' | 'putMany' | 'delete' | 'deleteMany' | 'list';
+
+/** A hook run around the first call of `method` on `table` by one wrapped transport. */
+export interface CallHook {
+  method: Method;
+  table: string;
+  /** Awaited before the call is made. */
+  before?: () => Promise<void>;
+  /** Run once the call has finished. */
+  after?: () => void;
+}
+
+/** A one-shot signal: `wait` resolves once `open` was called. */
+export interface Signal {
+  wait: () => Promise<void>;
+  open: () => void;
+}
+
+export function signal(): Signal {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { wait: () => opened, open };
+}
+
+/**
+ * Wraps a transport so that the first call of each hook's method on its table runs the hook
+ * around it. Two writers wrapped this way can be made to interleave in one exact order.
+ */
+export function withCallHooks(transport: Transport, hooks: readonly CallHook[]): Transport {
+  const pending = new Set(hooks);
+  return new Proxy(transport, {
+    get: (target, property) => {
+      const value: unknown = Reflect.get(target, property);
+      if (typeof value !== 'function') return value;
+
+      const call = value.bind(target) as (table: string, ...rest: unknown[]) => Promise<unknown>;
+      return async (table: string, ...rest: unknown[]) => {
+        const hook = [...pending].find(
+          (candidate) => candidate.method === property && candidate.table === table,
+        );
+        if (hook === undefined) return call(table, ...rest);
+
+        pending.delete(hook);
+        await hook.before?.();
+        const result = await call(table, ...rest);
+        hook.after?.();
+        return result;
+      };
+    },
+  });
+}
+
+/**
+ * Hooks that make two writers of one record interleave as: both read, the first writes, the
+ * second writes, then the first deletes what it replaced. `table` contains the record and its
+ * index keys; `readMethod` and `writeMethod` are the calls each writer reads and writes it with.
+ */
+export function readWriteWriteDelete(
+  table: string,
+  readMethod: Method,
+  writeMethod: Method,
+): { first: CallHook[]; second: CallHook[] } {
+  const secondRead = signal();
+  const firstWrote = signal();
+  const secondWrote = signal();
+  return {
+    first: [
+      { method: writeMethod, table, before: secondRead.wait, after: firstWrote.open },
+      { method: 'deleteMany', table, before: secondWrote.wait },
+    ],
+    second: [
+      { method: readMethod, table, after: secondRead.open },
+      { method: writeMethod, table, before: firstWrote.wait, after: secondWrote.open },
+    ],
+  };
+}
