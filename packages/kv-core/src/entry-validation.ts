@@ -1,5 +1,6 @@
 import { CfkvError } from './errors.js';
 import { assertKeySize, utf8ByteLength } from './key-schema.js';
+import { assertWellFormedText } from './well-formed-text.js';
 import {
   MAX_METADATA_BYTES,
   MAX_VALUE_BYTES,
@@ -10,9 +11,6 @@ import type { PutOptions } from './transport.js';
 
 /** Key names KV rejects whatever their size: `.` and `..` are path segments in its REST API. */
 const RESERVED_KEY_NAMES = new Set(['', '.', '..']);
-
-/** With the `u` flag a surrogate pair is one code point, so this matches only unpaired halves. */
-const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /**
  * Rejects a key KV cannot store (not well-formed Unicode, empty, `.`, `..` or over 512 bytes)
@@ -28,28 +26,6 @@ export function assertValidKey(table: string, key: string): void {
     'INVALID_ARGUMENT',
     `Key ${JSON.stringify(key)} in ${table} is invalid; KV keys cannot be empty, "." or "..".`,
     { table, key, field: 'key' },
-  );
-}
-
-/**
- * Rejects text holding a lone UTF-16 surrogate, the check of `String.prototype.isWellFormed()`
- * (ES2024), naming `context.field`.
- */
-export function assertWellFormedText(
-  text: string,
-  context: { table?: string; key?: string; field: string },
-): void {
-  const match = LONE_SURROGATE.exec(text);
-  if (match === null) return;
-
-  const codeUnit = text.charCodeAt(match.index).toString(16).toUpperCase();
-  const place = context.table === undefined ? '' : ` in ${context.table}`;
-  throw new CfkvError(
-    'INVALID_ARGUMENT',
-    `${context.field}${place} is not well-formed Unicode: it has a lone surrogate U+${codeUnit} ` +
-      `at index ${match.index}. KV keys are UTF-8 text, so pass a string without unpaired ` +
-      'surrogates.',
-    context,
   );
 }
 

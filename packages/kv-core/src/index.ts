@@ -18,3 +18,4 @@ export * from './sorted-set-window.js';
 export * from './table-clearing.js';
 export * from './table-records.js';
 export * from './transport.js';
+export * from './well-formed-text.js';

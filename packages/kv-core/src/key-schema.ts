@@ -1,5 +1,6 @@
 import { CfkvError } from './errors.js';
 import { MAX_KEY_BYTES } from './limits.js';
+import { assertWellFormedText } from './well-formed-text.js';
 
 const PART_SEPARATOR = ':';
 const textEncoder = new TextEncoder();
@@ -49,8 +50,12 @@ export class KeySchema {
     this.#escapedPrefix = escapeKeyPart(keyPrefix);
   }
 
-  /** The full key of a record; throws KEY_TOO_LARGE past 512 bytes of UTF-8. */
+  /**
+   * The full key of a record. Throws INVALID_ARGUMENT naming `field` for a part that is not
+   * well-formed Unicode, and KEY_TOO_LARGE past 512 bytes of UTF-8.
+   */
   key(table: string, parts: readonly string[], field = 'key'): string {
+    for (const part of parts) assertWellFormedText(part, { table, field });
     const key = this.#join(table, parts);
     assertKeySize(key, { table, field });
     return key;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertValidKey, assertWellFormedText } from '../src/entry-validation.js';
+import { assertValidKey } from '../src/entry-validation.js';
+import { assertWellFormedText } from '../src/well-formed-text.js';
 import { captureError } from './support/capture-error.js';
 
 describe('core: entry validation', () => {

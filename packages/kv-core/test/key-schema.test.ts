@@ -130,6 +130,17 @@ describe('core: key schema', () => {
     );
   });
 
+  it('key: names the field of a part with a lone surrogate', () => {
+    const error = captureError(() =>
+      new KeySchema('prefix:').key(table, ['record', 'a\ud800'], 'threadId'),
+    );
+
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.field).toBe('threadId');
+    expect(error.message).toContain('threadId in mastra_threads');
+    expect(error.message).toContain('U+D800 at index 1');
+  });
+
   it('key: rejects a table name with a separator', () => {
     const error = captureError(() => new KeySchema().key('a:b', ['x']));
     expect(error.code).toBe('INVALID_ARGUMENT');
