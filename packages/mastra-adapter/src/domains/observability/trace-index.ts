@@ -1,6 +1,7 @@
 import { collectAllKeys, decodeScore, encodeScore, utf8ByteLength, type KvEntry } from '@cfkv/core';
 import { TABLE_SPANS, type SpanRecord } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
+import { isRootSpan, readSpans } from './span-records.js';
 
 /**
  * Root-span fields that `listTraces` filters by equality through an index. Each value of each
@@ -79,6 +80,19 @@ export async function indexEntriesOf(context: StoreContext, root: SpanRecord): P
 
 export async function indexKeysOf(context: StoreContext, root: SpanRecord): Promise<string[]> {
   return (await indexEntriesOf(context, root)).map((entry) => entry.key);
+}
+
+/**
+ * Reads spans by key again and builds the index entries of those that are root spans now: bulk
+ * gets of 100, for writing back entries that a delete removed but a concurrent write needs.
+ */
+export async function readCurrentIndexEntries(
+  context: StoreContext,
+  spanKeys: readonly string[],
+): Promise<KvEntry[]> {
+  const reads = await readSpans(context, spanKeys);
+  const roots = reads.flatMap((read) => (read && isRootSpan(read.span) ? [read.span] : []));
+  return (await Promise.all(roots.map((root) => indexEntriesOf(context, root)))).flat();
 }
 
 /** Reads an owner's whole set: one list call per 1000 traces. */

@@ -12,6 +12,7 @@ import {
   type SpanRecord,
   type UpdateSpanRecord,
 } from '@mastra/core/storage';
+import { putBackNeededKeys } from '../../put-back-needed-keys.js';
 import type { StoreContext } from '../../store-context.js';
 import { assertArray, assertSpanIds, assertStartedAt, assertTags } from './span-input.js';
 import {
@@ -24,7 +25,12 @@ import {
   type ReadSpan,
   type SpanKeyMetadata,
 } from './span-records.js';
-import { errorMarkerKey, indexEntriesOf, indexKeysOf } from './trace-index.js';
+import {
+  errorMarkerKey,
+  indexEntriesOf,
+  indexKeysOf,
+  readCurrentIndexEntries,
+} from './trace-index.js';
 
 export interface SpanUpdate {
   traceId: string;
@@ -37,7 +43,8 @@ export interface SpanUpdate {
  * error markers go out in one `putMany` (one bulk write over REST); only a span over
  * {@link INLINE_SPAN_MAX_BYTES}, or one that replaces a span stored in chunks, is written on its
  * own by `putLargeValue`. The previous version of every span is read first, in bulk gets of 100,
- * so that a replaced span loses the index entries and chunks of its old version.
+ * so that a replaced span loses the index entries and chunks of its old version (see
+ * {@link persistSpans} for a concurrent write of the same span).
  */
 export async function createSpans(
   context: StoreContext,
@@ -106,7 +113,10 @@ function assertUpdate(context: StoreContext, update: SpanUpdate, path: string): 
 
 /**
  * Writes spans with their index entries and error markers, then deletes the index entries of
- * previous root versions that the new versions no longer have.
+ * previous root versions that the new versions no longer have. A concurrent write of the same
+ * span may have written some of those entries again for its own version and won. So after a
+ * delete the spans that lost entries are read again (bulk gets of 100), and the deleted entries
+ * that their current versions still need are written back. Until then a list can miss the trace.
  */
 async function persistSpans(
   context: StoreContext,
@@ -127,6 +137,12 @@ async function persistSpans(
   for (const batch of chunk(index.staleKeys, MAX_BULK_DELETE_KEYS)) {
     await context.transport.deleteMany(TABLE_SPANS, batch);
   }
+  // NOTE: the entries stay lost when this read does not see the winning span yet. That happens
+  // while its write is still running, and after a write made in another location, whose older
+  // version KV can return for 60 seconds or more.
+  await putBackNeededKeys(context.transport, TABLE_SPANS, index.staleKeys, () =>
+    readCurrentIndexEntries(context, index.spansWithStaleKeys),
+  );
 }
 
 /**
@@ -154,24 +170,41 @@ function splitBySize(
   return { inline, large };
 }
 
+/** Index changes of one write: the entries to write and the stale keys to delete afterwards. */
+interface IndexChanges {
+  entries: KvEntry[];
+  staleKeys: string[];
+  /** Span keys of the spans whose previous versions have keys in `staleKeys`. */
+  spansWithStaleKeys: string[];
+}
+
 /** Plans the index entries of the new root spans and the stale keys of their previous versions. */
 async function planIndexChanges(
   context: StoreContext,
   spans: readonly SpanRecord[],
   previous: ReadonlyMap<string, ReadSpan>,
-): Promise<{ entries: KvEntry[]; staleKeys: string[] }> {
+): Promise<IndexChanges> {
   const entries: KvEntry[] = [];
-  const previousKeys: string[] = [];
+  const previousKeysBySpan = new Map<string, string[]>();
   for (const span of spans) {
     if (isRootSpan(span)) entries.push(...(await indexEntriesOf(context, span)));
 
-    const before = previous.get(keyOf(context, span))?.span;
-    if (before && isRootSpan(before)) previousKeys.push(...(await indexKeysOf(context, before)));
+    const key = keyOf(context, span);
+    const before = previous.get(key)?.span;
+    if (before && isRootSpan(before)) {
+      previousKeysBySpan.set(key, await indexKeysOf(context, before));
+    }
   }
 
   const currentKeys = new Set(entries.map((entry) => entry.key));
-  const staleKeys = [...new Set(previousKeys)].filter((key) => !currentKeys.has(key));
-  return { entries, staleKeys };
+  const staleKeys = new Set<string>();
+  const spansWithStaleKeys: string[] = [];
+  for (const [key, previousKeys] of previousKeysBySpan) {
+    const stale = previousKeys.filter((previousKey) => !currentKeys.has(previousKey));
+    if (stale.length > 0) spansWithStaleKeys.push(key);
+    for (const staleKey of stale) staleKeys.add(staleKey);
+  }
+  return { entries, staleKeys: [...staleKeys], spansWithStaleKeys };
 }
 
 /** Builds one marker per trace with an error in this write. Writing a marker again is harmless. */

@@ -1,5 +1,6 @@
 import type { ScoreRowData } from '@mastra/core/evals';
 import { TABLE_SCORERS } from '@mastra/core/storage';
+import { putBackNeededKeys } from '../../put-back-needed-keys.js';
 import type { StoreContext } from '../../store-context.js';
 import { reserveTiebreaks } from '../memory/order-tiebreak.js';
 import type { ScoreIndexes } from './score-index.js';
@@ -10,8 +11,13 @@ import { decodeScore, encodeScore, readScore, toScore, type StoredScore } from '
  * Saves a score, or replaces the score with the same id (Mastra's upsert by caller-supplied id).
  * A replaced score keeps its createdAt and its place among equal createdAt values. The record
  * and its index entries go out in one `putMany`, which is one bulk write over REST. Index
- * entries that the new version no longer has are deleted afterwards, so a reader always finds
- * the score.
+ * entries of the version read before the write that the new version no longer has are deleted
+ * afterwards, so without a concurrent save of the same id a reader always finds the score.
+ *
+ * A concurrent save of the same id may have written some of those entries again for its own
+ * version and won. So after a delete the record is read again, and the deleted entries that it
+ * still needs are written back: one more `get`, and one more `putMany` when an entry is needed.
+ * Until then a list can miss the winning score.
  */
 export async function saveScore(
   context: StoreContext,
@@ -37,6 +43,13 @@ export async function saveScore(
   await context.transport.putMany(TABLE_SCORERS, [...entries, record]);
   const removed = staleKeys.filter((key) => !currentKeys.has(key));
   if (removed.length > 0) await context.transport.deleteMany(TABLE_SCORERS, removed);
+  // NOTE: the entries stay lost when this read does not see the winning record yet. That happens
+  // while its `putMany` is still running, and after a write made in another location, whose
+  // older version KV can return for 60 seconds or more.
+  await putBackNeededKeys(context.transport, TABLE_SCORERS, removed, async () => {
+    const current = await readScore(context, id);
+    return current === null ? [] : indexes.entriesOf(current);
+  });
 
   return toScore(decodeScore(record.value, record.key));
 }

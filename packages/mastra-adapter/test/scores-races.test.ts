@@ -1,0 +1,107 @@
+import type { Transport } from '@cfkv/core';
+import { randomPrefix } from '@cfkv/testing';
+import { TABLE_SCORERS, type StoragePagination } from '@mastra/core/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudflareStore } from '../src/index.js';
+import { makeScore } from './contract/scores-contract.js';
+import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
+
+const ALL: StoragePagination = { page: 0, perPage: false };
+
+type HookedMethod = 'get' | 'putMany' | 'deleteMany';
+
+/** Calls to run before and after each call of a transport method on one table. */
+type CallHooks = Partial<
+  Record<HookedMethod, { before?: () => Promise<void>; after?: () => void }>
+>;
+
+/** Wraps a transport so that each hooked method waits for `before` and then runs `after`. */
+function hookCalls(transport: Transport, table: string, hooks: CallHooks): Transport {
+  return new Proxy(transport, {
+    get: (target, property) => {
+      const value: unknown = Reflect.get(target, property);
+      if (typeof value !== 'function') return value;
+      const hook = hooks[property as HookedMethod];
+      if (hook === undefined) return value.bind(target);
+
+      return async (calledTable: string, ...rest: unknown[]) => {
+        if (calledTable === table) await hook.before?.();
+        const result: unknown = await value.call(target, calledTable, ...rest);
+        if (calledTable === table) hook.after?.();
+        return result;
+      };
+    },
+  });
+}
+
+/** A promise with its resolve function, so one writer can wait until another reaches a step. */
+function signal(): { reached: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const reached = new Promise<void>((resolve) => (open = resolve));
+  return { reached, open };
+}
+
+for (const [name, startBackend] of BACKENDS) {
+  describe(`${name}: concurrent upserts of one score`, () => {
+    let backend: Backend;
+    beforeAll(async () => {
+      backend = await startBackend();
+    });
+    afterAll(async () => {
+      await backend.dispose();
+    });
+
+    /** Lists one scorer, run and entity and returns each list's ids and total. */
+    async function listScores(keyPrefix: string, scorerId: string) {
+      const scores = backend.openStore({ keyPrefix }).stores.scores;
+      const lists = await Promise.all([
+        scores.listScoresByScorerId({ scorerId, pagination: ALL }),
+        scores.listScoresByRunId({ runId: 'run-1', pagination: ALL }),
+        scores.listScoresByEntityId({ entityId: 'agent-1', entityType: 'AGENT', pagination: ALL }),
+      ]);
+      return lists.map((list) => ({
+        ids: list.scores.map((score) => score.id),
+        total: list.pagination.total,
+      }));
+    }
+
+    it('saveScore: a move that loses keeps the winner listed', async () => {
+      const keyPrefix = randomPrefix('sc');
+      const seeding = backend.openStore({ keyPrefix }).stores.scores;
+      await seeding.saveScore(makeScore({ id: 's1', score: 0.1 }));
+
+      // Both writers read version 0. The mover writes, the re-saver writes, and only then does
+      // the mover delete the index entries of version 0 that its own version no longer has.
+      const resaverRead = signal();
+      const moverWrote = signal();
+      const resaverWrote = signal();
+      const mover = hookCalls(backend.transport, TABLE_SCORERS, {
+        putMany: { before: () => resaverRead.reached, after: moverWrote.open },
+        deleteMany: { before: () => resaverWrote.reached },
+      });
+      const resaver = hookCalls(backend.transport, TABLE_SCORERS, {
+        get: { after: resaverRead.open },
+        putMany: { before: () => moverWrote.reached, after: resaverWrote.open },
+      });
+
+      await Promise.all([
+        new CloudflareStore({ transport: mover, keyPrefix }).stores.scores.saveScore(
+          makeScore({ id: 's1', scorerId: 'scorer-2', score: 0.2 }),
+        ),
+        new CloudflareStore({ transport: resaver, keyPrefix }).stores.scores.saveScore(
+          makeScore({ id: 's1', score: 0.3 }),
+        ),
+      ]);
+
+      const stored = await backend
+        .openStore({ keyPrefix })
+        .stores.scores.getScoreById({ id: 's1' });
+      expect(stored).toMatchObject({ scorerId: 'scorer-1', score: 0.3 });
+      const once = { ids: ['s1'], total: 1 };
+      expect(await listScores(keyPrefix, 'scorer-1')).toEqual([once, once, once]);
+      // The mover's entry under scorer-2 stays in KV, and reads skip it because the record moved.
+      const [movedTo] = await listScores(keyPrefix, 'scorer-2');
+      expect(movedTo?.ids).toEqual([]);
+    });
+  });
+}
