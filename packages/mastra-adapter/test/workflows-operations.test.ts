@@ -51,7 +51,7 @@ describe('binding: workflows operation counts', () => {
       });
       expect(await countCalls(faults, () => persist('running'))).toEqual({ get: 2, put: 1 });
       expect(await countCalls(faults, () => persist('suspended'))).toEqual({
-        get: 2,
+        get: 3,
         putMany: 1,
         put: 1,
         deleteMany: 1,
@@ -75,7 +75,7 @@ describe('binding: workflows operation counts', () => {
         await countCalls(faults, () =>
           workflows.updateWorkflowState({ ...ref, opts: { status: 'success' } }),
         ),
-      ).toEqual({ get: 2, putMany: 1, put: 1, deleteMany: 1 });
+      ).toEqual({ get: 3, putMany: 1, put: 1, deleteMany: 1 });
       expect(
         await countCalls(faults, () =>
           workflows.updateWorkflowResults({
@@ -87,7 +87,7 @@ describe('binding: workflows operation counts', () => {
         ),
       ).toEqual({ get: 2, put: 1 });
       expect(await countCalls(faults, () => workflows.deleteWorkflowRunById(ref))).toEqual({
-        get: 1,
+        get: 2,
         deleteMany: 1,
         delete: 1,
         list: 1,

@@ -2,10 +2,12 @@ import type { Transport } from '@cfkv/core';
 
 type Method = 'get' | 'getMany' | 'put' | 'putMany' | 'delete' | 'deleteMany' | 'list';
 
-/** A hook run around the first call of `method` on `table` by one wrapped transport. */
+/** A hook run around one call of `method` on `table` by one wrapped transport. */
 export interface CallHook {
   method: Method;
   table: string;
+  /** Which call of `method` on `table`, counted from 1. Default 1. */
+  call?: number;
   /** Awaited before the call is made. */
   before?: () => Promise<void>;
   /** Run once the call has finished. */
@@ -25,11 +27,11 @@ export function signal(): Signal {
 }
 
 /**
- * Wraps a transport so that the first call of each hook's method on its table runs the hook
- * around it. Two writers wrapped this way can be made to interleave in one exact order.
+ * Wraps a transport so that the call each hook names runs the hook around it. Two writers
+ * wrapped this way can be made to interleave in one exact order.
  */
 export function withCallHooks(transport: Transport, hooks: readonly CallHook[]): Transport {
-  const pending = new Set(hooks);
+  const callCounts = new Map<string, number>();
   return new Proxy(transport, {
     get: (target, property) => {
       const value: unknown = Reflect.get(target, property);
@@ -37,15 +39,19 @@ export function withCallHooks(transport: Transport, hooks: readonly CallHook[]):
 
       const call = value.bind(target) as (table: string, ...rest: unknown[]) => Promise<unknown>;
       return async (table: string, ...rest: unknown[]) => {
-        const hook = [...pending].find(
-          (candidate) => candidate.method === property && candidate.table === table,
+        const counted = `${String(property)} ${table}`;
+        const count = (callCounts.get(counted) ?? 0) + 1;
+        callCounts.set(counted, count);
+        const hook = hooks.find(
+          (candidate) =>
+            candidate.method === property &&
+            candidate.table === table &&
+            (candidate.call ?? 1) === count,
         );
-        if (hook === undefined) return call(table, ...rest);
 
-        pending.delete(hook);
-        await hook.before?.();
+        await hook?.before?.();
         const result = await call(table, ...rest);
-        hook.after?.();
+        hook?.after?.();
         return result;
       };
     },

@@ -3,7 +3,7 @@ import type { StorageListWorkflowRunsInput, WorkflowRun, WorkflowRuns } from '@m
 import type { StoreContext } from '../../store-context.js';
 import { scanSortedSet } from '../memory/ordered-scan.js';
 import { findWorkflowNames } from './run-id-lookup.js';
-import { entryDescribesRun, parseMember, type RunIndex } from './run-index.js';
+import { entryDescribesRun, parseMember, type RunFilter, type RunIndex } from './run-index.js';
 import { parseListQuery } from './list-runs-input.js';
 import { readRun, readRuns, toWorkflowRun, type StoredRun } from './snapshot-records.js';
 
@@ -21,7 +21,8 @@ export async function listRuns(
   index.assertFits(query.filter);
   const { set, owner } = index.select(query.filter);
 
-  const entries = await readEntriesInRange(set, owner, query.fromMs, query.toMs);
+  const listed = await readEntriesInRange(set, owner, query.fromMs, query.toMs);
+  const entries = await keepCurrentEntryOfRepeatedRuns(context, listed, query.filter);
   const pageEntries = entries.slice(query.offset, query.offset + query.limit);
   const records = await readRuns(
     context,
@@ -89,15 +90,29 @@ async function readEntriesInRange(
             isEnough: () => passedFromDate,
           })
         ).entries;
-  return firstEntryPerRun(listed);
+  return listed;
 }
 
-/** Keeps the newest entry of each run; a run has two only while a concurrent write moves it. */
-function firstEntryPerRun(entries: readonly SortedSetEntry[]): SortedSetEntry[] {
-  const seen = new Set<string>();
+/**
+ * Keeps one entry per run. A run is listed twice while a concurrent write moves it, or after two
+ * concurrent first saves each filed it under its own createdAt and tiebreak. For such runs the
+ * records are read (one bulk get per 100 runs) and only the entry the record describes is kept,
+ * so the run is listed once, wherever the record that was written last puts it.
+ */
+async function keepCurrentEntryOfRepeatedRuns(
+  context: StoreContext,
+  entries: readonly SortedSetEntry[],
+  filter: RunFilter,
+): Promise<SortedSetEntry[]> {
+  const counts = new Map<string, number>();
+  for (const entry of entries) counts.set(entry.member, (counts.get(entry.member) ?? 0) + 1);
+  const repeated = [...counts].filter(([, count]) => count > 1).map(([member]) => member);
+  if (repeated.length === 0) return [...entries];
+
+  const records = await readRuns(context, repeated.map(parseMember));
+  const recordOf = new Map(repeated.map((member, position) => [member, records[position]]));
   return entries.filter((entry) => {
-    if (seen.has(entry.member)) return false;
-    seen.add(entry.member);
-    return true;
+    if (!recordOf.has(entry.member)) return true;
+    return entryDescribesRun(entry, recordOf.get(entry.member) ?? null, filter);
   });
 }

@@ -1,4 +1,6 @@
+import type { KvEntry } from '@cfkv/core';
 import { TABLE_WORKFLOW_SNAPSHOT } from '@mastra/core/storage';
+import { putBackNeededKeys } from '../../put-back-needed-keys.js';
 import type { StoreContext } from '../../store-context.js';
 import { reserveTiebreaks } from '../memory/order-tiebreak.js';
 import {
@@ -25,8 +27,13 @@ import {
  * `deleteMany` after it, so a concurrent reader always finds the run in some index. Readers skip
  * an entry that no longer describes the record. A new run first writes its lookup key with the
  * fields that place its entries, then all of its entries. A retry after a failed first save
- * (`firstSave`) therefore rewrites the same entries and deletes the ones it moved. Returns the
- * run as reads will return it.
+ * (`firstSave`) therefore rewrites the same entries and deletes the ones it moved, before its
+ * lookup key. After a delete, the record is read again and the deleted entries it still needs
+ * are written back, because a concurrent save that read the same version may have written its
+ * record last and still needs them. Returns the run as reads will return it.
+ *
+ * NOTE: a concurrent record write that lands after that read still loses those entries, because
+ * KV has no compare-and-set. The read narrows the window and does not close it.
  */
 export async function saveRun(
   context: StoreContext,
@@ -55,7 +62,21 @@ export async function saveRun(
   if (previous !== null && removed.length > 0) {
     await context.transport.deleteMany(TABLE_WORKFLOW_SNAPSHOT, removed);
   }
+  await putBackNeededKeys(context.transport, TABLE_WORKFLOW_SNAPSHOT, removed, () =>
+    readNeededEntries(context, index, next),
+  );
   return encoded.run;
+}
+
+/** Reads the run as stored now and builds its index and lookup entries, none when it is missing. */
+async function readNeededEntries(
+  context: StoreContext,
+  index: RunIndex,
+  ref: RunRef,
+): Promise<KvEntry[]> {
+  const run = await readRun(context, ref);
+  if (run === null) return [];
+  return [...index.toKvEntries(index.entriesOf(run)), lookupEntry(context, run)];
 }
 
 export interface SnapshotInput extends Omit<StoredRun, 'createdAt' | 'updatedAt'> {
@@ -94,7 +115,8 @@ export async function persistSnapshot(
  * Deletes every key of a run: its index entries and lookup key first, in one `deleteMany`, then
  * its record and the chunks of its snapshot. Entries are found from the record, or from the
  * lookup key of a first save that failed before writing it, so a delete that fails part way can
- * be retried and finishes the job.
+ * be retried and finishes the job. The record is then read again: a concurrent save that wrote
+ * it after the delete gets back the deleted keys it needs, so the run it left stays listed.
  */
 export async function removeRun(
   context: StoreContext,
@@ -109,4 +131,7 @@ export async function removeRun(
 
   await context.transport.deleteMany(TABLE_WORKFLOW_SNAPSHOT, keys);
   await deleteRun(context, ref);
+  await putBackNeededKeys(context.transport, TABLE_WORKFLOW_SNAPSHOT, keys, () =>
+    readNeededEntries(context, index, ref),
+  );
 }
