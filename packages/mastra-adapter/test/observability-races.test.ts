@@ -10,40 +10,9 @@ import {
 } from '@mastra/core/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudflareStore } from '../src/index.js';
+import { onFirstCalls, signal, withCallHooks } from './reliability/call-order.js';
+import { withMethod } from './reliability/transport-wrappers.js';
 import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
-
-type HookedMethod = 'getMany' | 'putMany' | 'deleteMany';
-
-/** Calls to run before and after each call of a transport method on one table. */
-type CallHooks = Partial<
-  Record<HookedMethod, { before?: () => Promise<void>; after?: () => void }>
->;
-
-/** Wraps a transport so that each hooked method waits for `before` and then runs `after`. */
-function hookCalls(transport: Transport, table: string, hooks: CallHooks): Transport {
-  return new Proxy(transport, {
-    get: (target, property) => {
-      const value: unknown = Reflect.get(target, property);
-      if (typeof value !== 'function') return value;
-      const hook = hooks[property as HookedMethod];
-      if (hook === undefined) return value.bind(target);
-
-      return async (calledTable: string, ...rest: unknown[]) => {
-        if (calledTable === table) await hook.before?.();
-        const result: unknown = await value.call(target, calledTable, ...rest);
-        if (calledTable === table) hook.after?.();
-        return result;
-      };
-    },
-  });
-}
-
-/** A promise with its resolve function, so one writer can wait until another reaches a step. */
-function signal(): { reached: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const reached = new Promise<void>((resolve) => (open = resolve));
-  return { reached, open };
-}
 
 /**
  * Wraps a transport so that a `deleteMany` on the spans table deletes the span keys in the batch
@@ -60,13 +29,7 @@ function splitSpanKeyDeletes(transport: Transport, between: () => Promise<void>)
       keys.filter((key) => !isSpanKey(key)),
     );
   };
-  return new Proxy(transport, {
-    get: (target, property) => {
-      if (property === 'deleteMany') return deleteMany;
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return withMethod(transport, 'deleteMany', deleteMany);
 }
 
 function makeRoot(startedAt: Date): CreateSpanRecord {
@@ -112,14 +75,20 @@ for (const [name, startBackend] of BACKENDS) {
       const finisherRead = signal();
       const renamerWrote = signal();
       const finisherWrote = signal();
-      const renamer = hookCalls(backend.transport, TABLE_SPANS, {
-        putMany: { before: () => finisherRead.reached, after: renamerWrote.open },
-        deleteMany: { before: () => finisherWrote.reached },
-      });
-      const finisher = hookCalls(backend.transport, TABLE_SPANS, {
-        getMany: { after: finisherRead.open },
-        putMany: { before: () => renamerWrote.reached, after: finisherWrote.open },
-      });
+      const renamer = withCallHooks(
+        backend.transport,
+        onFirstCalls(TABLE_SPANS, {
+          putMany: { before: finisherRead.wait, after: renamerWrote.open },
+          deleteMany: { before: finisherWrote.wait },
+        }),
+      );
+      const finisher = withCallHooks(
+        backend.transport,
+        onFirstCalls(TABLE_SPANS, {
+          getMany: { after: finisherRead.open },
+          putMany: { before: renamerWrote.wait, after: finisherWrote.open },
+        }),
+      );
       const endedAt = new Date();
 
       await Promise.all([
@@ -161,15 +130,21 @@ for (const [name, startBackend] of BACKENDS) {
       const updaterWrote = signal();
       const deleter = splitSpanKeyDeletes(backend.transport, async () => {
         spanKeyDeleted.open();
-        await updaterWrote.reached;
+        await updaterWrote.wait();
       });
-      const deleting = hookCalls(deleter, TABLE_SPANS, {
-        deleteMany: { before: () => updaterRead.reached },
-      });
-      const updater = hookCalls(backend.transport, TABLE_SPANS, {
-        getMany: { after: updaterRead.open },
-        putMany: { before: () => spanKeyDeleted.reached, after: updaterWrote.open },
-      });
+      const deleting = withCallHooks(
+        deleter,
+        onFirstCalls(TABLE_SPANS, {
+          deleteMany: { before: updaterRead.wait },
+        }),
+      );
+      const updater = withCallHooks(
+        backend.transport,
+        onFirstCalls(TABLE_SPANS, {
+          getMany: { after: updaterRead.open },
+          putMany: { before: spanKeyDeleted.wait, after: updaterWrote.open },
+        }),
+      );
 
       await Promise.all([
         new CloudflareStore({

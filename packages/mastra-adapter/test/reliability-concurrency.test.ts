@@ -5,6 +5,7 @@ import { TABLE_MESSAGES, TABLE_THREADS } from '@mastra/core/storage';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CloudflareStore } from '../src/index.js';
 import { at, ids, makeMessage, makeThread } from './contract/store-fixture.js';
+import { withMethod } from './reliability/transport-wrappers.js';
 import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
 
 const WRITERS = 10;
@@ -57,14 +58,7 @@ function holdFirstCall(
       argument,
     );
   };
-  const proxy = new Proxy(transport, {
-    get: (target, property) => {
-      if (property === method) return wrapped;
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { transport: proxy, reached, release };
+  return { transport: withMethod(transport, method, wrapped as never), reached, release };
 }
 
 for (const [name, startBackend] of BACKENDS) {

@@ -1,45 +1,12 @@
-import type { Transport } from '@cfkv/core';
 import { randomPrefix } from '@cfkv/testing';
 import { TABLE_SCORERS, type StoragePagination } from '@mastra/core/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudflareStore } from '../src/index.js';
 import { makeScore } from './contract/scores-contract.js';
+import { onFirstCalls, signal, withCallHooks } from './reliability/call-order.js';
 import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
 
 const ALL: StoragePagination = { page: 0, perPage: false };
-
-type HookedMethod = 'get' | 'putMany' | 'deleteMany';
-
-/** Calls to run before and after each call of a transport method on one table. */
-type CallHooks = Partial<
-  Record<HookedMethod, { before?: () => Promise<void>; after?: () => void }>
->;
-
-/** Wraps a transport so that each hooked method waits for `before` and then runs `after`. */
-function hookCalls(transport: Transport, table: string, hooks: CallHooks): Transport {
-  return new Proxy(transport, {
-    get: (target, property) => {
-      const value: unknown = Reflect.get(target, property);
-      if (typeof value !== 'function') return value;
-      const hook = hooks[property as HookedMethod];
-      if (hook === undefined) return value.bind(target);
-
-      return async (calledTable: string, ...rest: unknown[]) => {
-        if (calledTable === table) await hook.before?.();
-        const result: unknown = await value.call(target, calledTable, ...rest);
-        if (calledTable === table) hook.after?.();
-        return result;
-      };
-    },
-  });
-}
-
-/** A promise with its resolve function, so one writer can wait until another reaches a step. */
-function signal(): { reached: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const reached = new Promise<void>((resolve) => (open = resolve));
-  return { reached, open };
-}
 
 for (const [name, startBackend] of BACKENDS) {
   describe(`${name}: concurrent upserts of one score`, () => {
@@ -75,14 +42,20 @@ for (const [name, startBackend] of BACKENDS) {
       const resaverRead = signal();
       const moverWrote = signal();
       const resaverWrote = signal();
-      const mover = hookCalls(backend.transport, TABLE_SCORERS, {
-        putMany: { before: () => resaverRead.reached, after: moverWrote.open },
-        deleteMany: { before: () => resaverWrote.reached },
-      });
-      const resaver = hookCalls(backend.transport, TABLE_SCORERS, {
-        get: { after: resaverRead.open },
-        putMany: { before: () => moverWrote.reached, after: resaverWrote.open },
-      });
+      const mover = withCallHooks(
+        backend.transport,
+        onFirstCalls(TABLE_SCORERS, {
+          putMany: { before: resaverRead.wait, after: moverWrote.open },
+          deleteMany: { before: resaverWrote.wait },
+        }),
+      );
+      const resaver = withCallHooks(
+        backend.transport,
+        onFirstCalls(TABLE_SCORERS, {
+          get: { after: resaverRead.open },
+          putMany: { before: moverWrote.wait, after: resaverWrote.open },
+        }),
+      );
 
       await Promise.all([
         new CloudflareStore({ transport: mover, keyPrefix }).stores.scores.saveScore(

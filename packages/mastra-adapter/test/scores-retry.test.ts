@@ -5,35 +5,10 @@ import type { StoragePagination } from '@mastra/core/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudflareStore } from '../src/index.js';
 import { makeScore, scoreAt } from './contract/scores-contract.js';
+import { dropFromPutMany } from './reliability/transport-wrappers.js';
 import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
 
 const ALL: StoragePagination = { page: 0, perPage: false };
-
-/**
- * Wraps a transport so that the first `times` bulk writes containing a key ending in `suffix` write
- * every other key and then fail, as a save does when KV drops one key of its batch.
- */
-function dropFromPutMany(transport: Transport, suffix: string, times = 1): Transport {
-  let failures = 0;
-  const putMany: Transport['putMany'] = async (table, entries) => {
-    if (failures >= times || !entries.some((entry) => entry.key.endsWith(suffix))) {
-      return transport.putMany(table, entries);
-    }
-    failures += 1;
-    await transport.putMany(
-      table,
-      entries.filter((entry) => !entry.key.endsWith(suffix)),
-    );
-    throw new CfkvError('TRANSPORT_FAILED', 'injected failure of the record write');
-  };
-  return new Proxy(transport, {
-    get: (target, property) => {
-      if (property === 'putMany') return putMany;
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 for (const [name, startBackend] of BACKENDS) {
   describe(`${name}: repeated entries of one score`, () => {

@@ -5,29 +5,11 @@ import type { WorkflowRunState } from '@mastra/core/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudflareStore } from '../src/index.js';
 import { signal, withCallHooks, type CallHook } from './reliability/call-order.js';
+import { failPuts } from './reliability/transport-wrappers.js';
 import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
 
 /** A hook on the snapshot table, where every call these tests hold is made. */
 type SnapshotHook = Omit<CallHook, 'table'>;
-
-/** Wraps a transport so that the first put of run w1/r1's record fails, storing nothing. */
-function failFirstRecordPut(transport: Transport): Transport {
-  let hasFailed = false;
-  const put: Transport['put'] = async (table, key, value, options) => {
-    if (!hasFailed && key.endsWith(':run:w1:r1')) {
-      hasFailed = true;
-      throw new CfkvError('TRANSPORT_FAILED', 'injected failure of the record write');
-    }
-    return transport.put(table, key, value, options);
-  };
-  return new Proxy(transport, {
-    get: (target, property) => {
-      if (property === 'put') return put;
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 function snapshotOf(status: WorkflowRunState['status'], note: string): WorkflowRunState {
   return { runId: 'r1', status, context: { note }, value: {} } as unknown as WorkflowRunState;
@@ -182,7 +164,7 @@ for (const [name, startBackend] of BACKENDS) {
     it('persistWorkflowSnapshot: losing first-save retry keeps run listed', async () => {
       const keyPrefix = randomPrefix('wf');
       const failing = new CloudflareStore({
-        transport: failFirstRecordPut(backend.transport),
+        transport: failPuts(backend.transport, ':run:w1:r1'),
         keyPrefix,
       }).stores.workflows;
       const first = { ...SEED, snapshot: snapshotOf('running', 'first') };

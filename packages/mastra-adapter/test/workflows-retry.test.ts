@@ -3,29 +3,11 @@ import { randomPrefix } from '@cfkv/testing';
 import type { WorkflowRunState } from '@mastra/core/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudflareStore } from '../src/index.js';
+import { failPuts } from './reliability/transport-wrappers.js';
 import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
 
 function snapshotOf(runId: string, status: WorkflowRunState['status']): WorkflowRunState {
   return { runId, status, context: {}, value: {} } as unknown as WorkflowRunState;
-}
-
-/** Wraps a transport so that the first `times` puts of a key ending in `suffix` fail, storing nothing. */
-function failPuts(transport: Transport, suffix: string, times = 1): Transport {
-  let failures = 0;
-  const put: Transport['put'] = async (table, key, value, options) => {
-    if (failures < times && key.endsWith(suffix)) {
-      failures += 1;
-      throw new CfkvError('TRANSPORT_FAILED', 'injected failure of the record write');
-    }
-    return transport.put(table, key, value, options);
-  };
-  return new Proxy(transport, {
-    get: (target, property) => {
-      if (property === 'put') return put;
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 for (const [name, startBackend] of BACKENDS) {

@@ -58,6 +58,18 @@ export function withCallHooks(transport: Transport, hooks: readonly CallHook[]):
   });
 }
 
+/** Builds hooks around the first call of each named method on `table`. */
+export function onFirstCalls(
+  table: string,
+  hooks: Partial<Record<Method, Pick<CallHook, 'before' | 'after'>>>,
+): CallHook[] {
+  return Object.entries(hooks).map(([method, hook]) => ({
+    ...hook,
+    method: method as Method,
+    table,
+  }));
+}
+
 /**
  * Hooks that make two writers of one record interleave as: both read, the first writes, the
  * second writes, then the first deletes what it replaced. `table` contains the record and its
