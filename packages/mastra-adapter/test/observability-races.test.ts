@@ -10,7 +10,12 @@ import {
 } from '@mastra/core/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudflareStore } from '../src/index.js';
-import { onFirstCalls, signal, withCallHooks } from './reliability/call-order.js';
+import {
+  onFirstCalls,
+  readWriteWriteDelete,
+  signal,
+  withCallHooks,
+} from './reliability/call-order.js';
 import { withMethod } from './reliability/transport-wrappers.js';
 import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
 
@@ -72,23 +77,9 @@ for (const [name, startBackend] of BACKENDS) {
 
       // Both writers read version 0. The renamer writes, the finisher writes, and only then does
       // the renamer delete the index keys of version 0 that its own version no longer has.
-      const finisherRead = signal();
-      const renamerWrote = signal();
-      const finisherWrote = signal();
-      const renamer = withCallHooks(
-        backend.transport,
-        onFirstCalls(TABLE_SPANS, {
-          putMany: { before: finisherRead.wait, after: renamerWrote.open },
-          deleteMany: { before: finisherWrote.wait },
-        }),
-      );
-      const finisher = withCallHooks(
-        backend.transport,
-        onFirstCalls(TABLE_SPANS, {
-          getMany: { after: finisherRead.open },
-          putMany: { before: renamerWrote.wait, after: finisherWrote.open },
-        }),
-      );
+      const order = readWriteWriteDelete(TABLE_SPANS, 'getMany', 'putMany');
+      const renamer = withCallHooks(backend.transport, order.first);
+      const finisher = withCallHooks(backend.transport, order.second);
       const endedAt = new Date();
 
       await Promise.all([

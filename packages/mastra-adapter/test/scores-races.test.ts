@@ -3,7 +3,7 @@ import { TABLE_SCORERS, type StoragePagination } from '@mastra/core/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudflareStore } from '../src/index.js';
 import { makeScore } from './contract/scores-contract.js';
-import { onFirstCalls, signal, withCallHooks } from './reliability/call-order.js';
+import { readWriteWriteDelete, withCallHooks } from './reliability/call-order.js';
 import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
 
 const ALL: StoragePagination = { page: 0, perPage: false };
@@ -39,23 +39,9 @@ for (const [name, startBackend] of BACKENDS) {
 
       // Both writers read version 0. The mover writes, the re-saver writes, and only then does
       // the mover delete the index entries of version 0 that its own version no longer has.
-      const resaverRead = signal();
-      const moverWrote = signal();
-      const resaverWrote = signal();
-      const mover = withCallHooks(
-        backend.transport,
-        onFirstCalls(TABLE_SCORERS, {
-          putMany: { before: resaverRead.wait, after: moverWrote.open },
-          deleteMany: { before: resaverWrote.wait },
-        }),
-      );
-      const resaver = withCallHooks(
-        backend.transport,
-        onFirstCalls(TABLE_SCORERS, {
-          get: { after: resaverRead.open },
-          putMany: { before: moverWrote.wait, after: resaverWrote.open },
-        }),
-      );
+      const order = readWriteWriteDelete(TABLE_SCORERS, 'get', 'putMany');
+      const mover = withCallHooks(backend.transport, order.first);
+      const resaver = withCallHooks(backend.transport, order.second);
 
       await Promise.all([
         new CloudflareStore({ transport: mover, keyPrefix }).stores.scores.saveScore(
