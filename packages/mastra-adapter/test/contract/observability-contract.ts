@@ -906,12 +906,13 @@ function describeDeleteAndInputContract(name: string, createStore: CreateStore):
     it('bad input: rejects an invalid startedAt', async () => {
       const observability = observabilityOf(fixture().store);
 
-      await expectUserError(
+      const error = await expectUserError(
         () =>
           observability.createSpan({ span: makeSpan('trace-a', 'root', new Date('not a date')) }),
         'INVALID_ARGUMENT',
         'span.startedAt',
       );
+      expect(error.message).toContain('got an invalid Date');
       expect(await keysOf(fixture())).toEqual([]);
     });
 

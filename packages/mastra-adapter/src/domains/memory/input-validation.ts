@@ -1,4 +1,5 @@
 import { CfkvError } from '@cfkv/core';
+import { describeValue } from '../../describe-value.js';
 
 /** Rejects an id that is not a string with at least one non-blank character, before any KV call. */
 export function assertId(value: unknown, field: string): asserts value is string {
@@ -61,23 +62,6 @@ export function assertArguments(value: unknown, field: string): asserts value is
     `${field} must be an object, got ${describeValue(value)}.`,
     { field },
   );
-}
-
-const DESCRIBED_CHARACTERS = 60;
-
-/** Describes a bad value in a few words for an error message, for values of any type. */
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') {
-    const truncated =
-      value.length > DESCRIBED_CHARACTERS ? `${value.slice(0, DESCRIBED_CHARACTERS)}...` : value;
-    return JSON.stringify(truncated);
-  }
-  if (typeof value === 'bigint') return `${value}n`;
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : 'a Date';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
 }
 
 /** Rejects a value that is neither absent (undefined or null) nor a string, naming `field`. */

@@ -7,6 +7,7 @@ import {
   type ListTracesArgs,
 } from '@mastra/core/storage';
 import { assertId } from '../memory/input-validation.js';
+import { describeValue } from '../../describe-value.js';
 
 export type ParsedListTracesArgs = ReturnType<typeof listTracesArgsSchema.parse>;
 export type TraceFilters = NonNullable<ParsedListTracesArgs['filters']>;
@@ -74,7 +75,7 @@ export function assertStartedAt(value: unknown, field: string): void {
 
   throw new CfkvError(
     'INVALID_ARGUMENT',
-    `${field} must be a valid Date, got ${JSON.stringify(value) ?? String(value)}.`,
+    `${field} must be a valid Date, got ${describeValue(value)}.`,
     { field },
   );
 }

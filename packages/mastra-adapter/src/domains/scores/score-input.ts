@@ -2,6 +2,7 @@ import { CfkvError } from '@cfkv/core';
 import { saveScorePayloadSchema, type SaveScorePayload } from '@mastra/core/evals';
 import type { ScoreTenancyFilters, StoragePagination } from '@mastra/core/storage';
 import { assertId } from '../memory/input-validation.js';
+import { describeValue } from '../../describe-value.js';
 
 const SCORING_SOURCES = ['LIVE', 'TEST'] as const;
 
@@ -17,9 +18,13 @@ export interface SaveScoreInput {
  */
 export function parseSaveScoreInput(input: unknown): SaveScoreInput {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new CfkvError('INVALID_ARGUMENT', `score must be an object, got ${describe(input)}.`, {
-      field: 'score',
-    });
+    throw new CfkvError(
+      'INVALID_ARGUMENT',
+      `score must be an object, got ${describeValue(input)}.`,
+      {
+        field: 'score',
+      },
+    );
   }
 
   const parsed = saveScorePayloadSchema.safeParse(input);
@@ -37,7 +42,7 @@ export function assertPagination(pagination: unknown): asserts pagination is Sto
   if (typeof pagination !== 'object' || pagination === null) {
     throw new CfkvError(
       'INVALID_ARGUMENT',
-      `pagination is required as { page, perPage }, got ${describe(pagination)}.`,
+      `pagination is required as { page, perPage }, got ${describeValue(pagination)}.`,
       { field: 'pagination' },
     );
   }
@@ -46,7 +51,7 @@ export function assertPagination(pagination: unknown): asserts pagination is Sto
   if (!isCount(page)) {
     throw new CfkvError(
       'INVALID_ARGUMENT',
-      `page must be an integer >= 0, got ${describe(page)}.`,
+      `page must be an integer >= 0, got ${describeValue(page)}.`,
       {
         field: 'page',
       },
@@ -55,7 +60,7 @@ export function assertPagination(pagination: unknown): asserts pagination is Sto
   if (perPage !== undefined && perPage !== false && !isCount(perPage)) {
     throw new CfkvError(
       'INVALID_ARGUMENT',
-      `perPage must be an integer >= 0 or false, got ${describe(perPage)}.`,
+      `perPage must be an integer >= 0 or false, got ${describeValue(perPage)}.`,
       { field: 'perPage' },
     );
   }
@@ -64,16 +69,20 @@ export function assertPagination(pagination: unknown): asserts pagination is Sto
 /** Rejects an optional filter value that is given but not a string. */
 export function assertOptionalText(value: unknown, field: string): void {
   if (value === undefined || typeof value === 'string') return;
-  throw new CfkvError('INVALID_ARGUMENT', `${field} must be a string, got ${describe(value)}.`, {
-    field,
-  });
+  throw new CfkvError(
+    'INVALID_ARGUMENT',
+    `${field} must be a string, got ${describeValue(value)}.`,
+    {
+      field,
+    },
+  );
 }
 
 export function assertOptionalSource(source: unknown): void {
   if (source === undefined || source === '' || SCORING_SOURCES.includes(source as 'LIVE')) return;
   throw new CfkvError(
     'INVALID_ARGUMENT',
-    `source must be ${SCORING_SOURCES.join(' or ')}, got ${describe(source)}.`,
+    `source must be ${SCORING_SOURCES.join(' or ')}, got ${describeValue(source)}.`,
     { field: 'source' },
   );
 }
@@ -85,7 +94,7 @@ export function assertTenancyFilters(
   if (typeof filters !== 'object' || filters === null) {
     throw new CfkvError(
       'INVALID_ARGUMENT',
-      `filters must be an object, got ${describe(filters)}.`,
+      `filters must be an object, got ${describeValue(filters)}.`,
       {
         field: 'filters',
       },
@@ -117,7 +126,7 @@ function optionalDate(value: unknown, field: string): Date | undefined {
 
   throw new CfkvError(
     'INVALID_ARGUMENT',
-    `${field} must be a valid date, got ${describe(value)}.`,
+    `${field} must be a valid date, got ${describeValue(value)}.`,
     {
       field,
     },
@@ -126,9 +135,4 @@ function optionalDate(value: unknown, field: string): Date | undefined {
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Date) return 'an invalid Date';
-  return JSON.stringify(value) ?? String(value);
 }
