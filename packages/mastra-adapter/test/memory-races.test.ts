@@ -1,11 +1,19 @@
+import { CfkvError } from '@cfkv/core';
 import { randomPrefix } from '@cfkv/testing';
+import { MastraError } from '@mastra/core/error';
 import type { MastraDBMessage } from '@mastra/core/memory';
 import { TABLE_MESSAGES, TABLE_THREADS } from '@mastra/core/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudflareStore } from '../src/index.js';
 import { at, ids, makeMessage, makeThread } from './contract/store-fixture.js';
-import { readWriteWriteDelete, withCallHooks, type CallHook } from './reliability/call-order.js';
+import {
+  readWriteWriteDelete,
+  signal,
+  withCallHooks,
+  type CallHook,
+} from './reliability/call-order.js';
 import { BACKENDS, type Backend } from './reliability/reliability-fixture.js';
+import { withMethod } from './reliability/transport-wrappers.js';
 
 type Memory = ReturnType<Backend['openStore']>['stores']['memory'];
 
@@ -73,6 +81,119 @@ for (const [name, startBackend] of BACKENDS) {
         });
       }
     }
+
+    it('a move whose re-read fails says its old entries were deleted', async () => {
+      const keyPrefix = randomPrefix('race');
+      const setup = backend.openStore({ keyPrefix }).stores.memory;
+      await setup.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+      await setup.saveThread({ thread: makeThread('t2', 'resource-1', at(0)) });
+      await setup.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
+      // The move's first bulk get reads the message; the second is the read after the delete.
+      let reads = 0;
+      const failing = withMethod(backend.transport, 'getMany', async (table, keys) => {
+        if (table === TABLE_MESSAGES && ++reads === 2) {
+          throw new CfkvError('TRANSPORT_FAILED', 'injected failure of the read');
+        }
+        return backend.transport.getMany(table, keys);
+      });
+      const mover = new CloudflareStore({ transport: failing, keyPrefix }).stores.memory;
+
+      const error = await mover
+        .updateMessages({ messages: [{ id: 'm1', threadId: 't2' }] })
+        .catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(MastraError);
+      expect((error as MastraError).message).toContain('old order entries were deleted');
+      const moved = await setup.listMessages({ threadId: 't2' });
+      expect(ids(moved.messages)).toEqual(['m1']);
+    });
+
+    it('a reader deleting an entry made true again keeps the message listed', async () => {
+      const keyPrefix = randomPrefix('race');
+      const setup = backend.openStore({ keyPrefix }).stores.memory;
+      await setup.saveThread({ thread: makeThread('t1', 'resource-1', at(0)) });
+      await setup.saveThread({ thread: makeThread('t2', 'resource-1', at(0)) });
+      await setup.saveMessages({ messages: [makeMessage('m1', 't1', at(1))] });
+      // A move to t2 writes, a reader of t1 finds t1's entry superseded, the move finishes, a
+      // second move brings m1 back to the same entry in t1, and then the reader's delete lands.
+      const moverWrote = signal();
+      const moverMayDelete = signal();
+      const readerReached = signal();
+      const readerMayDelete = signal();
+      const mover = openHooked(keyPrefix, [
+        { method: 'putMany', table: TABLE_MESSAGES, after: moverWrote.open },
+        { method: 'deleteMany', table: TABLE_MESSAGES, before: moverMayDelete.wait },
+      ]);
+      const reader = openHooked(keyPrefix, [
+        {
+          method: 'deleteMany',
+          table: TABLE_MESSAGES,
+          before: async () => {
+            readerReached.open();
+            await readerMayDelete.wait();
+          },
+        },
+      ]);
+
+      const moving = mover.updateMessages({ messages: [{ id: 'm1', threadId: 't2' }] });
+      await moverWrote.wait();
+      const reading = reader.listMessages({ threadId: 't1' });
+      await readerReached.wait();
+      moverMayDelete.open();
+      await moving;
+      await setup.updateMessages({ messages: [{ id: 'm1', threadId: 't1' }] });
+      readerMayDelete.open();
+      await reading;
+
+      const after = await backend.openStore({ keyPrefix }).stores.memory.listMessages({
+        threadId: 't1',
+      });
+      expect(ids(after.messages)).toEqual(['m1']);
+      expect(after.total).toBe(1);
+    });
+
+    it('a listing between the index and record writes of a createdAt move keeps the thread', async () => {
+      const keyPrefix = randomPrefix('race');
+      const setup = backend.openStore({ keyPrefix }).stores.memory;
+      const thread = makeThread('t1', 'resource-1', at(5_000));
+      await setup.saveThread({ thread });
+      // Over bindings a putMany is concurrent puts, so the new index entries can land before the
+      // record. The listing runs in between and reads the old record.
+      const indexWritten = signal();
+      const listed = signal();
+      const splitting = withMethod(backend.transport, 'putMany', async (table, entries) => {
+        const isRecord = (entry: { key: string }) => entry.key.endsWith(':record:t1');
+        if (table !== TABLE_THREADS || !entries.some(isRecord)) {
+          return backend.transport.putMany(table, entries);
+        }
+        await backend.transport.putMany(
+          table,
+          entries.filter((entry) => !isRecord(entry)),
+        );
+        indexWritten.open();
+        await listed.wait();
+        await backend.transport.putMany(table, entries.filter(isRecord));
+      });
+      const mover = new CloudflareStore({ transport: splitting, keyPrefix }).stores.memory;
+      const byCreatedAt = { field: 'createdAt', direction: 'ASC' } as const;
+
+      const moving = mover.saveThread({ thread: { ...thread, createdAt: at(1_000) } });
+      await indexWritten.wait();
+      await backend
+        .openStore({ keyPrefix })
+        .stores.memory.listThreads({ filter: { resourceId: 'resource-1' }, orderBy: byCreatedAt });
+      listed.open();
+      await moving;
+
+      const reader = backend.openStore({ keyPrefix }).stores.memory;
+      const after = await reader.listThreads({
+        filter: { resourceId: 'resource-1' },
+        orderBy: byCreatedAt,
+      });
+      expect(ids(after.threads)).toEqual(['t1']);
+      expect(after.total).toBe(1);
+      expect(after.threads[0]?.createdAt).toEqual(at(1_000));
+    });
 
     it('a rename landing after a move to another resource stays listed', async () => {
       const keyPrefix = randomPrefix('race');

@@ -75,7 +75,7 @@ export async function listMessages(
   const pageMessages = (await attachMessages(context, pageCandidates, superseded)).map(
     (candidate) => candidate.message!,
   );
-  await removeSupersededEntries(order, superseded);
+  await removeSupersededEntries(context, order, superseded);
   const included =
     include.length === 0
       ? []

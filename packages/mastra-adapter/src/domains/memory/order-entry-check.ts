@@ -1,4 +1,6 @@
 import type { SortedSetEntry } from '@cfkv/core';
+import { TABLE_MESSAGES } from '@mastra/core/storage';
+import { putBackNeededKeys } from '../../put-back-needed-keys.js';
 import type { StoreContext } from '../../store-context.js';
 import { entryMatchesMessage, entryWriteStamp, type MessageOrder } from './message-order.js';
 import { readMessages, type StoredMessage } from './message-records.js';
@@ -63,11 +65,18 @@ export async function keepOneEntryPerMessage(
   return { candidates, superseded };
 }
 
-/** Deletes superseded entries, one `deleteMany` per thread. */
+/**
+ * Deletes superseded entries, one `deleteMany` per thread. Another save may have made an entry
+ * true again since it was read, as when a message moved away is moved back to the same place,
+ * so the records are read again afterwards and the entries they still need are written back.
+ */
 export async function removeSupersededEntries(
+  context: StoreContext,
   order: MessageOrder,
   superseded: readonly OwnedEntry[],
 ): Promise<void> {
+  if (superseded.length === 0) return;
+
   const byThread = new Map<string, OwnedEntry[]>();
   for (const entry of superseded) {
     const group = byThread.get(entry.threadId) ?? [];
@@ -75,6 +84,15 @@ export async function removeSupersededEntries(
     byThread.set(entry.threadId, group);
   }
   await Promise.all([...byThread].map(([threadId, group]) => order.removeEntries(threadId, group)));
+
+  const deletedKeys = [...byThread].flatMap(([threadId, group]) =>
+    order.set.entryKeys(threadId, group),
+  );
+  await putBackNeededKeys(context.transport, TABLE_MESSAGES, deletedKeys, async () => {
+    const members = [...new Set(superseded.map((entry) => entry.member))];
+    const current = await readMessages(context, members);
+    return order.toKvEntries(current.filter((message) => message !== null));
+  });
 }
 
 /** Counts the different messages among `entries`. */

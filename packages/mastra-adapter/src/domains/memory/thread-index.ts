@@ -69,10 +69,10 @@ export class ThreadIndex {
 
   /**
    * Deletes the stale entries a read found, and writes the entry of the record again for each
-   * thread of this resource whose entry was stale. An entry older than its thread's record is
-   * stale at once.
-   * Concurrent updates of one thread each add an updatedAt entry, and only the record's is true.
-   * An entry older than the record stays stale even when the record read was itself stale.
+   * thread of this resource whose entry was stale. An updatedAt entry older than its thread's
+   * record is stale at once: concurrent updates of one thread each add an updatedAt entry, and
+   * only the record's is true. Such an entry stays stale even when the record read was itself
+   * stale.
    * Any other entry the record does not describe is left over once its write is past the
    * in-flight grace, as when an older stamp's record landed after a newer one's.
    */
@@ -169,12 +169,18 @@ function isLeftOver(
   return isPastInFlightGrace(metadata?.writtenAt ?? 0);
 }
 
+/**
+ * True when `entry` is an updatedAt entry older than its thread's record. Only updatedAt moves
+ * forward with each write: `saveThread` may move createdAt either way, so a createdAt entry the
+ * record does not describe may be a write in flight and waits for the grace.
+ */
 function isSuperseded(
   entry: SortedSetEntry,
   thread: StoredThread | null,
   resourceId: string,
   field: ThreadOrderField,
 ): boolean {
+  if (field !== 'updatedAt') return false;
   if (thread === null || thread.id !== entry.member || thread.resourceId !== resourceId)
     return false;
   return entry.score < entryOf(thread, field).score;
