@@ -152,7 +152,7 @@ for (const [name, startBackend] of BACKENDS) {
       expect(after.total).toBe(1);
     });
 
-    it('a listing between the index and record writes of a createdAt move keeps the thread', async () => {
+    it('createdAt move: a listing mid-write keeps the thread', async () => {
       const keyPrefix = randomPrefix('race');
       const setup = backend.openStore({ keyPrefix }).stores.memory;
       const thread = makeThread('t1', 'resource-1', at(5_000));

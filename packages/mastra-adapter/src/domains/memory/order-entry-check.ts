@@ -67,8 +67,8 @@ export async function keepOneEntryPerMessage(
 
 /**
  * Deletes superseded entries, one `deleteMany` per thread. Another save may have made an entry
- * true again since it was read, as when a message moved away is moved back to the same place,
- * so the records are read again afterwards and the entries they still need are written back.
+ * true again since it was read, as when a message moved away is moved back to the same place.
+ * So the records are read again afterwards, and the entries they still need are written back.
  */
 export async function removeSupersededEntries(
   context: StoreContext,
