@@ -8,6 +8,9 @@ export function describeValue(value: unknown): string {
     return JSON.stringify(truncated);
   }
   if (typeof value === 'bigint') return `${value}n`;
+  // A function's text is its source code, which can hold secrets, so only its kind is named.
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return 'a symbol';
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : 'a Date';

@@ -104,6 +104,20 @@ describe('binding: bad values and paging', () => {
     expect(error.message).toMatch(/got an invalid Date/);
   });
 
+  it('getThreadById: names a function id by its kind, never its source', async () => {
+    await storeWithMessages();
+    const secret = 'function-source-secret-81f3';
+    const threadId = new Function(`return '${secret}';`) as unknown as string;
+
+    const error = await rejects(() => memory.getThreadById({ threadId }), {
+      code: 'INVALID_ARGUMENT',
+      field: 'threadId',
+    });
+
+    expect(error.message).toMatch(/got a function/);
+    expect(error.message).not.toContain(secret);
+  });
+
   it('saveMessages: rejects an invalid createdAt', async () => {
     await storeWithMessages();
     await rejects(
