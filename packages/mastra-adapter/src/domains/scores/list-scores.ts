@@ -6,11 +6,12 @@ import {
   type StoragePagination,
 } from '@mastra/core/storage';
 import type { StoreContext } from '../../store-context.js';
-import type {
-  ScoreFilterFields,
-  ScoreIndexEntry,
-  ScoreIndexes,
-  ScoreIndexKind,
+import {
+  filterFieldsOf,
+  type ScoreFilterFields,
+  type ScoreIndexEntry,
+  type ScoreIndexes,
+  type ScoreIndexKind,
 } from './score-index.js';
 import { readScores, toScore, type StoredScore } from './score-records.js';
 
@@ -23,6 +24,8 @@ export interface ScoreQuery {
   /** Keeps an entry by the filter fields in its list metadata; the default keeps all. */
   accept?: (fields: ScoreFilterFields) => boolean;
 }
+
+const acceptAll = (): boolean => true;
 
 /**
  * Lists one owner's scores newest first with Mastra's pagination. It lists the owner's whole
@@ -37,7 +40,7 @@ export async function listScores(
   const { page, perPage: perPageInput } = query.pagination;
   const perPage = normalizePerPage(perPageInput, Number.MAX_SAFE_INTEGER);
   const { offset, perPage: perPageForResponse } = calculatePagination(page, perPageInput, perPage);
-  const accept = query.accept ?? (() => true);
+  const accept = query.accept ?? acceptAll;
 
   const entries = await indexes.read(query.kind, query.owner, query.ownerIds);
   const current = await keepCurrentEntryOfRepeatedScores(context, indexes, query, entries);
@@ -82,7 +85,11 @@ async function keepCurrentEntryOfRepeatedScores(
   });
 }
 
-/** Reads the records of a page, skipping entries left behind by a save that moved the score. */
+/**
+ * Reads the records of a page, skipping entries left behind by a save that moved the score. The
+ * filter is checked again on each record: concurrent upserts of one id write the same index keys,
+ * so an entry's metadata can come from one save and the record from another.
+ */
 async function readPage(
   context: StoreContext,
   indexes: ScoreIndexes,
@@ -96,6 +103,7 @@ async function readPage(
   return entries.flatMap((entry, position) => {
     const record = records[position] ?? null;
     if (record === null || !indexes.matches(query.kind, query.owner, entry, record)) return [];
+    if (!(query.accept ?? acceptAll)(filterFieldsOf(record))) return [];
     return [toScore(record)];
   });
 }

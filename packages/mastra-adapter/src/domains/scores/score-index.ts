@@ -166,7 +166,8 @@ export function spanOwner(traceId: string, spanId: string): string {
   return `${escapeKeyPart(traceId)}:${escapeKeyPart(spanId)}`;
 }
 
-function filterFieldsOf(score: StoredScore): ScoreFilterFields {
+/** The filter fields of a score, as its index entries carry them in list metadata. */
+export function filterFieldsOf(score: StoredScore): ScoreFilterFields {
   const fields: ScoreFilterFields = { entityId: score.entityId, source: score.source };
   if (score.entityType !== undefined) fields.entityType = score.entityType;
   if (score.organizationId !== undefined) fields.organizationId = score.organizationId;
