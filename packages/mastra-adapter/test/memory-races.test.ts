@@ -152,48 +152,50 @@ for (const [name, startBackend] of BACKENDS) {
       expect(after.total).toBe(1);
     });
 
-    it('createdAt move: a listing mid-write keeps the thread', async () => {
-      const keyPrefix = randomPrefix('race');
-      const setup = backend.openStore({ keyPrefix }).stores.memory;
-      const thread = makeThread('t1', 'resource-1', at(5_000));
-      await setup.saveThread({ thread });
-      // Over bindings a putMany is concurrent puts, so the new index entries can land before the
-      // record. The listing runs in between and reads the old record.
-      const indexWritten = signal();
-      const listed = signal();
-      const splitting = withMethod(backend.transport, 'putMany', async (table, entries) => {
-        const isRecord = (entry: { key: string }) => entry.key.endsWith(':record:t1');
-        if (table !== TABLE_THREADS || !entries.some(isRecord)) {
-          return backend.transport.putMany(table, entries);
-        }
-        await backend.transport.putMany(
-          table,
-          entries.filter((entry) => !isRecord(entry)),
-        );
-        indexWritten.open();
-        await listed.wait();
-        await backend.transport.putMany(table, entries.filter(isRecord));
-      });
-      const mover = new CloudflareStore({ transport: splitting, keyPrefix }).stores.memory;
-      const byCreatedAt = { field: 'createdAt', direction: 'ASC' } as const;
+    for (const field of ['createdAt', 'updatedAt'] as const) {
+      it(`${field} moved back: a listing mid-write keeps the thread`, async () => {
+        const keyPrefix = randomPrefix('race');
+        const setup = backend.openStore({ keyPrefix }).stores.memory;
+        const thread = makeThread('t1', 'resource-1', at(5_000));
+        await setup.saveThread({ thread });
+        // Over bindings a putMany is concurrent puts, so the new index entries can land before the
+        // record. The listing runs in between and reads the old record.
+        const indexWritten = signal();
+        const listed = signal();
+        const splitting = withMethod(backend.transport, 'putMany', async (table, entries) => {
+          const isRecord = (entry: { key: string }) => entry.key.endsWith(':record:t1');
+          if (table !== TABLE_THREADS || !entries.some(isRecord)) {
+            return backend.transport.putMany(table, entries);
+          }
+          await backend.transport.putMany(
+            table,
+            entries.filter((entry) => !isRecord(entry)),
+          );
+          indexWritten.open();
+          await listed.wait();
+          await backend.transport.putMany(table, entries.filter(isRecord));
+        });
+        const mover = new CloudflareStore({ transport: splitting, keyPrefix }).stores.memory;
+        const byField = { field, direction: 'ASC' } as const;
 
-      const moving = mover.saveThread({ thread: { ...thread, createdAt: at(1_000) } });
-      await indexWritten.wait();
-      await backend
-        .openStore({ keyPrefix })
-        .stores.memory.listThreads({ filter: { resourceId: 'resource-1' }, orderBy: byCreatedAt });
-      listed.open();
-      await moving;
+        const moving = mover.saveThread({ thread: { ...thread, [field]: at(1_000) } });
+        await indexWritten.wait();
+        await backend
+          .openStore({ keyPrefix })
+          .stores.memory.listThreads({ filter: { resourceId: 'resource-1' }, orderBy: byField });
+        listed.open();
+        await moving;
 
-      const reader = backend.openStore({ keyPrefix }).stores.memory;
-      const after = await reader.listThreads({
-        filter: { resourceId: 'resource-1' },
-        orderBy: byCreatedAt,
+        const reader = backend.openStore({ keyPrefix }).stores.memory;
+        const after = await reader.listThreads({
+          filter: { resourceId: 'resource-1' },
+          orderBy: byField,
+        });
+        expect(ids(after.threads)).toEqual(['t1']);
+        expect(after.total).toBe(1);
+        expect(after.threads[0]?.[field]).toEqual(at(1_000));
       });
-      expect(ids(after.threads)).toEqual(['t1']);
-      expect(after.total).toBe(1);
-      expect(after.threads[0]?.createdAt).toEqual(at(1_000));
-    });
+    }
 
     it('a rename landing after a move to another resource stays listed', async () => {
       const keyPrefix = randomPrefix('race');

@@ -68,39 +68,50 @@ export class ThreadIndex {
   }
 
   /**
-   * Deletes the stale entries a read found, and writes the entry of the record again for each
-   * thread of this resource whose entry was stale. An updatedAt entry older than its thread's
-   * record is stale at once: concurrent updates of one thread each add an updatedAt entry, and
-   * only the record's is true. Such an entry stays stale even when the record read was itself
-   * stale.
-   * Any other entry the record does not describe is left over once its write is past the
-   * in-flight grace, as when an older stamp's record landed after a newer one's.
+   * Deletes the stale entries a read found, and writes the record's entry for each thread of
+   * this resource that has an entry the record does not describe and no listed entry that it
+   * does, as when a stamp landed under the thread's previous resource. An updatedAt entry older
+   * than its thread's record, and written before the record's updatedAt, is stale at once:
+   * concurrent updates of one thread each add an updatedAt entry, and only the record's is true.
+   * Such an entry stays stale even when the record read was itself stale. Any other entry the
+   * record does not describe is left over once its write is past the in-flight grace, as when an
+   * older stamp's record landed after a newer one's.
    */
   async repairEntries(
     field: ThreadOrderField,
     resourceId: string,
     pairs: readonly { entry: SortedSetEntry; thread: StoredThread | null }[],
   ): Promise<void> {
-    const stale = pairs.filter(
+    const mismatched = pairs.filter(
+      ({ entry, thread }) => !entryMatchesThread(entry, thread, resourceId, field),
+    );
+    if (mismatched.length === 0) return;
+
+    const stale = mismatched.filter(
       ({ entry, thread }) =>
         isSuperseded(entry, thread, resourceId, field) ||
         isLeftOver(entry, thread, resourceId, field),
     );
-    if (stale.length === 0) return;
-
-    // The record's own entry may be missing, as when a stamp landed under the thread's previous
-    // resource, so it is written again for every thread of this resource that lost an entry.
+    const listedTrue = new Set(
+      pairs
+        .filter(({ entry, thread }) => entryMatchesThread(entry, thread, resourceId, field))
+        .map(({ entry }) => entry.member),
+    );
     const restored = new Map<string, StoredThread>();
-    for (const { thread } of stale) {
-      if (thread?.resourceId === resourceId) restored.set(thread.id, thread);
+    for (const { thread } of mismatched) {
+      if (thread?.resourceId === resourceId && !listedTrue.has(thread.id)) {
+        restored.set(thread.id, thread);
+      }
     }
     const set = this.#sets[field];
     const entries = [...restored.values()].map((thread) => writtenEntryOf(thread, field));
     await Promise.all([
-      set.remove(
-        resourceId,
-        stale.map(({ entry }) => entry),
-      ),
+      stale.length === 0
+        ? Promise.resolve()
+        : set.remove(
+            resourceId,
+            stale.map(({ entry }) => entry),
+          ),
       // A 429 means another writer wrote that entry within the last second, so the repair skips it.
       set.add(resourceId, entries).catch((error: unknown) => {
         if (!isRateLimited(error)) throw error;
@@ -170,9 +181,10 @@ function isLeftOver(
 }
 
 /**
- * True when `entry` is an updatedAt entry older than its thread's record. Only updatedAt moves
- * forward with each write: `saveThread` may move createdAt either way, so a createdAt entry the
- * record does not describe may be a write in flight and waits for the grace.
+ * True when `entry` is an updatedAt entry older than its thread's record, written before the
+ * record's updatedAt. Such an entry belongs to an earlier update. A `saveThread` may move
+ * createdAt or updatedAt back, and its new entry can land before its record, so an entry written
+ * after the record's updatedAt may be a write in flight and waits for the grace.
  */
 function isSuperseded(
   entry: SortedSetEntry,
@@ -183,7 +195,9 @@ function isSuperseded(
   if (field !== 'updatedAt') return false;
   if (thread === null || thread.id !== entry.member || thread.resourceId !== resourceId)
     return false;
-  return entry.score < entryOf(thread, field).score;
+  const recordScore = entryOf(thread, field).score;
+  const writtenAt = (entry.metadata as Partial<ThreadEntryMetadata> | undefined)?.writtenAt ?? 0;
+  return entry.score < recordScore && writtenAt < recordScore;
 }
 
 function changedFields(previous: StoredThread | null, next: StoredThread): ThreadOrderField[] {
