@@ -42,7 +42,14 @@ export async function writeMessageChanges(
         context,
         moved.map((message) => message.id),
       );
-      return order.toKvEntries(current.filter((message) => message !== null));
+      // A read that returns the moved version comes from a cache older than this write.
+      const movedStamps = new Map(moved.map((message) => [message.id, message.writeStamp]));
+      return order.toKvEntries(
+        current.filter(
+          (message): message is StoredMessage =>
+            message !== null && message.writeStamp !== movedStamps.get(message.id),
+        ),
+      );
     }),
   );
 }

@@ -48,7 +48,9 @@ export async function saveScore(
   // older version KV can return for 60 seconds or more.
   await putBackNeededKeys(context.transport, TABLE_SCORERS, removed, async () => {
     const current = await readScore(context, id);
-    return current === null ? [] : indexes.entriesOf(current);
+    // A read that returns the replaced version comes from a cache older than this write.
+    const isReplaced = JSON.stringify(current) === JSON.stringify(existing);
+    return current === null || isReplaced ? [] : indexes.entriesOf(current);
   });
 
   return toScore(decodeScore(record.value, record.key));

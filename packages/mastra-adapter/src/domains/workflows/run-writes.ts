@@ -63,20 +63,32 @@ export async function saveRun(
     await context.transport.deleteMany(TABLE_WORKFLOW_SNAPSHOT, removed);
   }
   await putBackNeededKeys(context.transport, TABLE_WORKFLOW_SNAPSHOT, removed, () =>
-    readNeededEntries(context, index, next),
+    readNeededEntries(context, index, next, previous),
   );
   return encoded.run;
 }
 
-/** Reads the run as stored now and builds its index and lookup entries, none when it is missing. */
+/**
+ * Reads the run as stored now and builds its index and lookup entries. There are none when it is
+ * missing, or when the read returns `replaced`, the version this write replaced or deleted: a
+ * read served from a cache older than the write, whose entries must stay deleted.
+ */
 async function readNeededEntries(
   context: StoreContext,
   index: RunIndex,
   ref: RunRef,
+  replaced: StoredRun | null,
 ): Promise<KvEntry[]> {
   const run = await readRun(context, ref);
-  if (run === null) return [];
+  if (run === null || (replaced !== null && isSameVersion(run, replaced))) return [];
   return [...index.toKvEntries(index.entriesOf(run)), lookupEntry(context, run)];
+}
+
+function isSameVersion(left: StoredRun, right: StoredRun): boolean {
+  return (
+    left.updatedAt.getTime() === right.updatedAt.getTime() &&
+    JSON.stringify(left.snapshot) === JSON.stringify(right.snapshot)
+  );
 }
 
 export interface SnapshotInput extends Omit<StoredRun, 'createdAt' | 'updatedAt'> {
@@ -132,6 +144,6 @@ export async function removeRun(
   await context.transport.deleteMany(TABLE_WORKFLOW_SNAPSHOT, keys);
   await deleteRun(context, ref);
   await putBackNeededKeys(context.transport, TABLE_WORKFLOW_SNAPSHOT, keys, () =>
-    readNeededEntries(context, index, ref),
+    readNeededEntries(context, index, ref, stored),
   );
 }
