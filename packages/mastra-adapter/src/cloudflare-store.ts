@@ -53,6 +53,7 @@ export class CloudflareStore extends MastraCompositeStore {
       keys: new KeySchema(this.keyPrefix),
       threadTouchIntervalMs:
         options.threadTouchIntervalMs ?? MIN_MILLISECONDS_BETWEEN_WRITES_TO_ONE_KEY,
+      warn: (message, details) => this.logger?.warn(message, details),
     };
     this.stores = {
       memory: new CloudflareMemoryStorage(this.#context),

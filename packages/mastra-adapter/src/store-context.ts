@@ -6,4 +6,6 @@ export interface StoreContext {
   readonly keys: KeySchema;
   /** Minimum milliseconds between two updatedAt writes of one thread caused by message writes. */
   readonly threadTouchIntervalMs: number;
+  /** Logs a warning through the store's Mastra logger, for a failure a call recovers from. */
+  readonly warn: (message: string, details: Record<string, unknown>) => void;
 }

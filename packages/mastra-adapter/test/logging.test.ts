@@ -89,4 +89,56 @@ describe('binding: logging', () => {
       expect(text).not.toContain(SECRET_TOKEN);
     }
   });
+
+  it('reads: a failed clean-up is logged and the read goes on', async () => {
+    const keyPrefix = randomPrefix('log');
+    const bindings = new BindingTransport({ namespaces: kv.namespaces });
+    const deletesFail = { on: false };
+    const failing = new FaultTransport(bindings, {
+      failOn: (call) =>
+        deletesFail.on && call.operation === 'deleteMany'
+          ? new CfkvError('TRANSPORT_FAILED', 'KV answered 403: the daily write quota is spent.')
+          : undefined,
+    });
+    const store = new CloudflareStore({ transport: failing, keyPrefix });
+    const { logger, lines } = captureLogger();
+    store.__setLogger(logger);
+    const memory = store.stores.memory;
+    const createdAt = new Date(Date.now() - 60_000);
+    for (const id of ['t1', 't2']) {
+      await memory.saveThread({
+        thread: { id, resourceId: 'r1', title: id, createdAt, updatedAt: createdAt },
+      });
+    }
+    await memory.saveMessages({
+      messages: [
+        {
+          id: 'm1',
+          threadId: 't1',
+          resourceId: 'r1',
+          role: 'user',
+          createdAt,
+          content: { format: 2, parts: [{ type: 'text', text: 'hello' }] },
+        },
+      ],
+    });
+    // The move and the rename cannot delete their old entries, so readers find them stale.
+    deletesFail.on = true;
+    await memory
+      .updateMessages({ messages: [{ id: 'm1', threadId: 't2' }] })
+      .catch(() => undefined);
+    await memory.updateThread({ id: 't1', title: 'renamed', metadata: {} }).catch(() => undefined);
+
+    const messages = await memory.listMessages({ threadId: 't1' });
+    const threads = await memory.listThreads({
+      filter: { resourceId: 'r1' },
+      orderBy: { field: 'updatedAt', direction: 'DESC' },
+    });
+
+    expect(messages.messages).toEqual([]);
+    expect(threads.threads.map((thread) => thread.id).sort()).toEqual(['t1', 't2']);
+    const warnings = lines.filter((line) => line.includes('the read goes on'));
+    expect(warnings.some((line) => line.includes('superseded order entries'))).toBe(true);
+    expect(warnings.some((line) => line.includes('thread index repair'))).toBe(true);
+  });
 });

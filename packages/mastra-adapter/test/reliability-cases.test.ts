@@ -51,6 +51,7 @@ for (const [name, startBackend] of BACKENDS) {
         transport: backend.transport,
         keys: new KeySchema(keyPrefix),
         threadTouchIntervalMs: 1_000,
+        warn: () => undefined,
       };
       return { context, order: new MessageOrder(context) };
     }

@@ -5,6 +5,7 @@ import {
   type StorageListMessagesInput,
   type StorageListMessagesOutput,
 } from '@mastra/core/storage';
+import { cleanUpWhileReading } from '../../read-cleanup.js';
 import type { StoreContext } from '../../store-context.js';
 import { resolveIncludedMessages } from './include-window.js';
 import { assertPage, threadIdList } from './input-validation.js';
@@ -75,7 +76,9 @@ export async function listMessages(
   const pageMessages = (await attachMessages(context, pageCandidates, superseded)).map(
     (candidate) => candidate.message!,
   );
-  await removeSupersededEntries(context, order, superseded);
+  await cleanUpWhileReading(context, 'delete of superseded order entries', { threadIds }, () =>
+    removeSupersededEntries(context, order, superseded),
+  );
   const included =
     include.length === 0
       ? []

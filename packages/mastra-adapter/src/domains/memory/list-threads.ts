@@ -12,6 +12,7 @@ import {
   type StorageListThreadsInput,
   type StorageListThreadsOutput,
 } from '@mastra/core/storage';
+import { cleanUpWhileReading } from '../../read-cleanup.js';
 import type { StoreContext } from '../../store-context.js';
 import { entryMatchesThread, type ThreadIndex, type ThreadOrderField } from './thread-index.js';
 import {
@@ -118,7 +119,9 @@ async function readEntryThreads(
     entries.map((entry) => entry.member),
   );
   const pairs = entries.map((entry, position) => ({ entry, thread: records[position] ?? null }));
-  await index.repairEntries(field, resourceId, pairs);
+  await cleanUpWhileReading(context, 'thread index repair', { resourceId, field }, () =>
+    index.repairEntries(field, resourceId, pairs),
+  );
 
   return pairs.flatMap(({ entry, thread }) =>
     entryMatchesThread(entry, thread, resourceId, field) ? [thread] : [],
