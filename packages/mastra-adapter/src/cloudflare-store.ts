@@ -13,6 +13,7 @@ import { runStoreOperation } from './store-errors.js';
 import {
   assertRestOptions,
   assertStoreOptions,
+  assertTransport,
   isBindingOptions,
   isTransportOptions,
   resolveBindings,
@@ -95,7 +96,10 @@ function createTransport(options: CloudflareStoreOptions): {
   transport: Transport;
   tables: readonly StoreTable[];
 } {
-  if (isTransportOptions(options)) return { transport: options.transport, tables: STORE_TABLES };
+  if (isTransportOptions(options)) {
+    assertTransport(options.transport);
+    return { transport: options.transport, tables: STORE_TABLES };
+  }
   if (isBindingOptions(options)) {
     const namespaces = resolveBindings(options.bindings);
     const transport = new BindingTransport({ namespaces: withUnboundTables(namespaces) });

@@ -104,6 +104,7 @@ for (const [name, startBackend] of BACKENDS) {
 
       expect(error).toBeInstanceOf(MastraError);
       expect((error as MastraError).message).toContain('old order entries were deleted');
+      expect((error as MastraError).message).toContain('injected failure of the read. Messages');
       const moved = await setup.listMessages({ threadId: 't2' });
       expect(ids(moved.messages)).toEqual(['m1']);
     });

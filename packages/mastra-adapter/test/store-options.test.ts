@@ -56,4 +56,11 @@ describe('binding: store options', () => {
     expect(create).toThrow(/apiToken contains a space, line break/);
     expect(create).not.toThrow(/secret/);
   });
+
+  it('constructor: rejects a transport that is not a Transport', () => {
+    for (const transport of [() => undefined, { get: 1 }, {}]) {
+      const create = () => new CloudflareStore({ transport: transport as never });
+      expect(create).toThrow(/transport must be a cfkv Transport, but its get is not a function/);
+    }
+  });
 });

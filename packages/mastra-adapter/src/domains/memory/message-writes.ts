@@ -100,9 +100,10 @@ function describeFailedWrite(
   if (!isCfkvError(error) || error.isUserError) return error;
 
   const outcome = OUTCOMES[step](describeIds(messages));
+  const cause = /[.!?]$/.test(error.message) ? error.message : `${error.message}.`;
   return new CfkvError(
     error.code,
-    `${error.message} ${outcome}`,
+    `${cause} ${outcome}`,
     {
       table: error.table,
       key: error.key,
