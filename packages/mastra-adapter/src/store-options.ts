@@ -1,5 +1,6 @@
 import {
   assertApiTokenText,
+  TRANSPORT_OPERATIONS,
   CfkvError,
   escapeKeyPart,
   MAX_KEY_BYTES,
@@ -330,22 +331,10 @@ export function isTransportOptions(
   return 'transport' in options && options.transport !== undefined && options.transport !== null;
 }
 
-/** The methods every cfkv Transport has; a `transport` option missing one is rejected. */
-const TRANSPORT_METHODS = [
-  'get',
-  'getMany',
-  'getWithMetadata',
-  'put',
-  'putMany',
-  'delete',
-  'deleteMany',
-  'list',
-] as const;
-
 /** Rejects a `transport` option that lacks a Transport method, naming the first one missing. */
 export function assertTransport(transport: unknown): asserts transport is Transport {
   const methods = transport as Partial<Record<string, unknown>>;
-  const missing = TRANSPORT_METHODS.find((method) => typeof methods[method] !== 'function');
+  const missing = TRANSPORT_OPERATIONS.find((method) => typeof methods[method] !== 'function');
   if (missing === undefined) return;
   throw invalidOption(
     'transport',

@@ -36,7 +36,7 @@ for (const [name, startBackend] of BACKENDS) {
     it('list calls: a torn upsert never lists another organization', async () => {
       const keyPrefix = randomPrefix('sc');
       // Writer 1's index entries land, then writer 2's whole save, then writer 1's record, as
-      // concurrent puts over bindings allow. Entries then carry o2 while the record says o1.
+      // concurrent puts over bindings allow. Entries then carry o2 while the record has o1.
       const indexWritten = signal();
       const otherSaved = signal();
       const splitting = withMethod(backend.transport, 'putMany', async (table, entries) => {

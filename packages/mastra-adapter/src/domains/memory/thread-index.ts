@@ -68,9 +68,9 @@ export class ThreadIndex {
   }
 
   /**
-   * Deletes the stale entries a read found, and writes the record's entry for each thread of
-   * this resource that has an entry the record does not describe and no listed entry that it
-   * does, as when a stamp landed under the thread's previous resource. An updatedAt entry older
+   * Deletes the stale entries a read found. For each thread of this resource with an entry the
+   * record does not describe and no listed entry that it does, it writes the record's entry, as
+   * when a stamp landed under the thread's previous resource. An updatedAt entry older
    * than its thread's record, and written before the record's updatedAt, is stale at once:
    * concurrent updates of one thread each add an updatedAt entry, and only the record's is true.
    * Such an entry stays stale even when the record read was itself stale. Any other entry the

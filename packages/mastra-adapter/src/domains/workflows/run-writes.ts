@@ -69,9 +69,9 @@ export async function saveRun(
 }
 
 /**
- * Reads the run as stored now and builds its index and lookup entries. There are none when it is
- * missing, or when the read returns `replaced`, the version this write replaced or deleted: a
- * read served from a cache older than the write, whose entries must stay deleted.
+ * Reads the run as stored now and builds its index and lookup entries. It returns none when the
+ * run is missing, or when the read returns `replaced`, the version this write replaced or deleted.
+ * Such a read comes from a cache older than the write, and its entries must stay deleted.
  */
 async function readNeededEntries(
   context: StoreContext,
