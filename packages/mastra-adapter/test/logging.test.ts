@@ -22,6 +22,18 @@ function captureLogger() {
   return { logger, lines };
 }
 
+/** Builds message m1 of thread t1 and resource r1 with `text` as its content. */
+function userMessage(text: string, createdAt: Date) {
+  return {
+    id: 'm1',
+    threadId: 't1',
+    resourceId: 'r1',
+    role: 'user' as const,
+    createdAt,
+    content: { format: 2 as const, parts: [{ type: 'text' as const, text }] },
+  };
+}
+
 describe('binding: logging', () => {
   let kv: MiniflareKv;
   beforeAll(async () => {
@@ -41,18 +53,7 @@ describe('binding: logging', () => {
     await memory.saveThread({
       thread: { id: 't1', resourceId: 'r1', title: SECRET_TEXT, createdAt, updatedAt: createdAt },
     });
-    await memory.saveMessages({
-      messages: [
-        {
-          id: 'm1',
-          threadId: 't1',
-          resourceId: 'r1',
-          role: 'user',
-          createdAt,
-          content: { format: 2, parts: [{ type: 'text', text: SECRET_TEXT }] },
-        },
-      ],
-    });
+    await memory.saveMessages({ messages: [userMessage(SECRET_TEXT, createdAt)] });
     await memory.listMessages({ threadId: 't1' });
     await memory.updateResource({ resourceId: 'r1', workingMemory: SECRET_TEXT });
     await memory.getThreadById({ threadId: '' }).catch(() => undefined);
@@ -110,18 +111,7 @@ describe('binding: logging', () => {
         thread: { id, resourceId: 'r1', title: id, createdAt, updatedAt: createdAt },
       });
     }
-    await memory.saveMessages({
-      messages: [
-        {
-          id: 'm1',
-          threadId: 't1',
-          resourceId: 'r1',
-          role: 'user',
-          createdAt,
-          content: { format: 2, parts: [{ type: 'text', text: 'hello' }] },
-        },
-      ],
-    });
+    await memory.saveMessages({ messages: [userMessage('hello', createdAt)] });
     // The move and the rename cannot delete their old entries, so readers find them stale.
     deletesFail.on = true;
     await memory

@@ -1,6 +1,7 @@
 import type { SortedSetEntry } from '@cfkv/core';
 import { TABLE_MESSAGES } from '@mastra/core/storage';
 import { putBackNeededKeys } from '../../put-back-needed-keys.js';
+import { repeatedIds } from '../../repeated-ids.js';
 import type { StoreContext } from '../../store-context.js';
 import { entryMatchesMessage, entryWriteStamp, type MessageOrder } from './message-order.js';
 import { readMessages, type StoredMessage } from './message-records.js';
@@ -43,9 +44,7 @@ export async function keepOneEntryPerMessage(
   context: StoreContext,
   entries: readonly OwnedEntry[],
 ): Promise<{ candidates: Candidate[]; superseded: OwnedEntry[] }> {
-  const counts = new Map<string, number>();
-  for (const entry of entries) counts.set(entry.member, (counts.get(entry.member) ?? 0) + 1);
-  const repeated = [...counts].filter(([, count]) => count > 1).map(([member]) => member);
+  const repeated = repeatedIds(entries, (entry) => entry.member);
   if (repeated.length === 0)
     return { candidates: entries.map((entry) => ({ entry })), superseded: [] };
 

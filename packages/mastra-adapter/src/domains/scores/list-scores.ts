@@ -5,6 +5,7 @@ import {
   type ScoreTenancyFilters,
   type StoragePagination,
 } from '@mastra/core/storage';
+import { repeatedIds } from '../../repeated-ids.js';
 import type { StoreContext } from '../../store-context.js';
 import {
   filterFieldsOf,
@@ -71,9 +72,7 @@ async function keepCurrentEntryOfRepeatedScores(
   query: ScoreQuery,
   entries: readonly ScoreIndexEntry[],
 ): Promise<ScoreIndexEntry[]> {
-  const counts = new Map<string, number>();
-  for (const entry of entries) counts.set(entry.scoreId, (counts.get(entry.scoreId) ?? 0) + 1);
-  const repeated = [...counts].filter(([, count]) => count > 1).map(([scoreId]) => scoreId);
+  const repeated = repeatedIds(entries, (entry) => entry.scoreId);
   if (repeated.length === 0) return [...entries];
 
   const records = await readScores(context, repeated);

@@ -166,7 +166,7 @@ export function spanOwner(traceId: string, spanId: string): string {
   return `${escapeKeyPart(traceId)}:${escapeKeyPart(spanId)}`;
 }
 
-/** The filter fields of a score, as its index entries carry them in list metadata. */
+/** Returns the filter fields of a score, as its index entries carry them in list metadata. */
 export function filterFieldsOf(score: StoredScore): ScoreFilterFields {
   const fields: ScoreFilterFields = { entityId: score.entityId, source: score.source };
   if (score.entityType !== undefined) fields.entityType = score.entityType;

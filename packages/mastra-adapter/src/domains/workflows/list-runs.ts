@@ -1,5 +1,6 @@
 import type { SortedSet, SortedSetEntry } from '@cfkv/core';
 import type { StorageListWorkflowRunsInput, WorkflowRun, WorkflowRuns } from '@mastra/core/storage';
+import { repeatedIds } from '../../repeated-ids.js';
 import type { StoreContext } from '../../store-context.js';
 import { scanSortedSet } from '../memory/ordered-scan.js';
 import { findWorkflowNames } from './run-id-lookup.js';
@@ -104,9 +105,7 @@ async function keepCurrentEntryOfRepeatedRuns(
   entries: readonly SortedSetEntry[],
   filter: RunFilter,
 ): Promise<SortedSetEntry[]> {
-  const counts = new Map<string, number>();
-  for (const entry of entries) counts.set(entry.member, (counts.get(entry.member) ?? 0) + 1);
-  const repeated = [...counts].filter(([, count]) => count > 1).map(([member]) => member);
+  const repeated = repeatedIds(entries, (entry) => entry.member);
   if (repeated.length === 0) return [...entries];
 
   const records = await readRuns(context, repeated.map(parseMember));
